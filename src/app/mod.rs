@@ -1,0 +1,359 @@
+//! The application core: one `State`, typed messages in, effects out.
+//!
+//! `update` is pure: it changes the state and returns effects for the runtime to carry
+//! out (talk to a service, quit, clear the screen). `render` (in `render.rs`) draws the
+//! state and does no I/O. The runtime (`runtime.rs`) owns the terminal and the services.
+
+pub mod render;
+pub mod runtime;
+pub mod term;
+
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+
+use crate::action::Action;
+use crate::catalogue::Procedure;
+use crate::i18n::Lang;
+use crate::keymap::{Group, Key, Keymap};
+use crate::screens::procedures::ProceduresState;
+use crate::store::service::{StoreCmd, StoreEvent};
+use crate::text::MatchMode;
+use crate::theme::Theme;
+use crate::ui::layers::{ConfirmState, DetailState, HelpState, Layer, PaletteState};
+
+/// The smallest terminal every screen is designed for.
+pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal every screen is designed for.
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Something that happened: a key, a paste, a resize, a service's answer, a signal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Store(StoreEvent),
+    /// SIGTERM, SIGHUP or the terminal's input closed: leave cleanly.
+    Shutdown,
+}
+
+/// Something for the runtime to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Store(StoreCmd),
+    /// Clear and fully repaint the terminal.
+    ClearScreen,
+    Quit,
+}
+
+/// A one-line message shown in place of the hint bar until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A screen on the stack.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Procedures(ProceduresState),
+}
+
+/// How the app was started.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lang: Lang,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub match_mode: MatchMode,
+    /// Running on the embedded demo default (shown in the status bar at all times).
+    pub demo: bool,
+    /// Procedures to put into an empty catalogue (the demo's sample).
+    pub seed_catalogue: Option<Vec<Procedure>>,
+}
+
+/// All the state of the app, owned by the app loop alone.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub lang: Lang,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub demo: bool,
+    pub width: u16,
+    pub height: u16,
+    pub screens: Vec<Screen>,
+    pub layers: Vec<Layer>,
+    pub flash: Option<Flash>,
+    seed_catalogue: Option<Vec<Procedure>>,
+    next_req: u64,
+}
+
+/// What a screen or layer asks of the app after handling an action.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub effects: Vec<Effect>,
+    pub push: Option<Layer>,
+    pub pop: bool,
+    pub flash: Option<Flash>,
+    /// An action to run as if the user had chosen it (from the palette or a confirm).
+    pub run: Option<(Action, bool)>,
+    /// The action does not apply here.
+    pub unhandled: bool,
+}
+
+impl Outcome {
+    #[must_use]
+    pub fn effect(e: Effect) -> Self {
+        Self {
+            effects: vec![e],
+            ..Self::default()
+        }
+    }
+
+    #[must_use]
+    pub fn push(layer: Layer) -> Self {
+        Self {
+            push: Some(layer),
+            ..Self::default()
+        }
+    }
+
+    #[must_use]
+    pub fn pop() -> Self {
+        Self {
+            pop: true,
+            ..Self::default()
+        }
+    }
+
+    #[must_use]
+    pub fn unhandled() -> Self {
+        Self {
+            unhandled: true,
+            ..Self::default()
+        }
+    }
+}
+
+impl State {
+    /// A new state at the given terminal size; call [`State::init`] for the first effects.
+    #[must_use]
+    pub fn new(opts: Options, width: u16, height: u16) -> Self {
+        Self {
+            lang: opts.lang,
+            theme: opts.theme,
+            keymap: opts.keymap,
+            demo: opts.demo,
+            width,
+            height,
+            screens: vec![Screen::Procedures(ProceduresState::new(opts.match_mode))],
+            layers: Vec::new(),
+            flash: None,
+            seed_catalogue: opts.seed_catalogue,
+            next_req: 0,
+        }
+    }
+
+    /// The effects to run at start: load the catalogue.
+    pub fn init(&mut self) -> Vec<Effect> {
+        let req = self.request_id();
+        let seed = self.seed_catalogue.take();
+        let Screen::Procedures(p) = self.screen_mut();
+        p.start_loading(req);
+        vec![Effect::Store(StoreCmd::LoadCatalogue {
+            req,
+            seed_if_empty: seed,
+        })]
+    }
+
+    /// A fresh request id, so that stale answers can be told apart.
+    pub fn request_id(&mut self) -> u64 {
+        self.next_req += 1;
+        self.next_req
+    }
+
+    /// The top screen.
+    #[must_use]
+    pub fn screen(&self) -> &Screen {
+        self.screens
+            .last()
+            .expect("the screen stack is never empty")
+    }
+
+    fn screen_mut(&mut self) -> &mut Screen {
+        self.screens
+            .last_mut()
+            .expect("the screen stack is never empty")
+    }
+
+    /// The procedure screen (always at the bottom of the stack).
+    #[must_use]
+    pub fn procedures(&self) -> &ProceduresState {
+        match &self.screens[0] {
+            Screen::Procedures(p) => p,
+        }
+    }
+
+    /// The key group in effect: the top layer's, or the top screen's.
+    #[must_use]
+    pub fn group(&self) -> Group {
+        if let Some(layer) = self.layers.last() {
+            return layer.group();
+        }
+        match self.screen() {
+            Screen::Procedures(p) => p.group(),
+        }
+    }
+
+    /// Whether the terminal is big enough to draw the screens.
+    #[must_use]
+    pub fn fits(&self) -> bool {
+        self.width >= MIN_WIDTH && self.height >= MIN_HEIGHT
+    }
+
+    /// Whether any binding of `action` is marked dangerous.
+    fn is_dangerous(&self, action: Action) -> bool {
+        self.keymap
+            .bindings()
+            .iter()
+            .any(|b| b.action == action && b.dangerous)
+    }
+}
+
+/// Handles one message. Pure: no I/O, no waiting.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(ev) if ev.kind != KeyEventKind::Release => on_key(state, Key::from_event(&ev)),
+        Msg::Key(_) => Vec::new(),
+        Msg::Paste(text) => {
+            let outcome = match (state.layers.last_mut(), state.screens.last_mut()) {
+                (Some(layer), _) => layer.on_paste(&text),
+                (None, Some(Screen::Procedures(p))) => p.on_paste(&text, state.height),
+                (None, None) => Outcome::default(),
+            };
+            apply(state, outcome)
+        }
+        Msg::Resize(w, h) => {
+            state.width = w;
+            state.height = h;
+            let height = h;
+            for screen in &mut state.screens {
+                match screen {
+                    Screen::Procedures(p) => p.resize(height),
+                }
+            }
+            Vec::new()
+        }
+        Msg::Store(StoreEvent::Catalogue { req, result }) => {
+            let lang = state.lang;
+            for screen in &mut state.screens {
+                let Screen::Procedures(p) = screen;
+                p.on_catalogue(req, result.clone(), state.height, lang);
+            }
+            Vec::new()
+        }
+        Msg::Shutdown => vec![Effect::Quit],
+    }
+}
+
+fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
+    state.flash = None;
+    let group = state.group();
+    if let Some(binding) = state.keymap.lookup(group, key) {
+        let (action, dangerous) = (binding.action, binding.dangerous);
+        return run_action(state, action, dangerous);
+    }
+    if group.takes_text() && key.is_text_editing() {
+        let outcome = match (state.layers.last_mut(), state.screens.last_mut()) {
+            (Some(layer), _) => layer.on_text_key(key, &state.keymap, state.lang),
+            (None, Some(Screen::Procedures(p))) => p.on_text_key(key, state.height),
+            (None, None) => Outcome::default(),
+        };
+        return apply(state, outcome);
+    }
+    Vec::new()
+}
+
+/// Runs an action; a dangerous one first asks for confirmation.
+pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Effect> {
+    if dangerous && !matches!(state.layers.last(), Some(Layer::Confirm(_))) {
+        let layer = Layer::Confirm(ConfirmState { action });
+        return apply(state, Outcome::push(layer));
+    }
+    let outcome = match action {
+        Action::Quit => Outcome::effect(Effect::Quit),
+        Action::Redraw => Outcome::effect(Effect::ClearScreen),
+        Action::ToggleLanguage => {
+            state.lang = state.lang.other();
+            Outcome {
+                flash: Some(Flash {
+                    text: state.lang.t("flash.language").to_string(),
+                    error: false,
+                }),
+                ..Outcome::default()
+            }
+        }
+        Action::Help if matches!(state.layers.last(), Some(Layer::Help(_))) => Outcome::pop(),
+        Action::Help => Outcome::push(Layer::Help(HelpState::default())),
+        Action::Palette if matches!(state.layers.last(), Some(Layer::Palette(_))) => Outcome::pop(),
+        Action::Palette => {
+            Outcome::push(Layer::Palette(PaletteState::new(&state.keymap, state.lang)))
+        }
+        _ => {
+            let (lang, height) = (state.lang, state.height);
+            match (state.layers.last_mut(), state.screens.last_mut()) {
+                (Some(layer), _) => layer.on_action(action, &state.keymap, lang, height),
+                (None, Some(Screen::Procedures(p))) => {
+                    let req = state.next_req + 1;
+                    let out = p.on_action(action, height, req);
+                    if out.effects.iter().any(|e| matches!(e, Effect::Store(_))) {
+                        state.next_req = req;
+                    }
+                    out
+                }
+                (None, None) => Outcome::unhandled(),
+            }
+        }
+    };
+    apply(state, outcome)
+}
+
+fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
+    let Outcome {
+        mut effects,
+        push,
+        pop,
+        flash,
+        run,
+        unhandled,
+    } = outcome;
+    if pop {
+        state.layers.pop();
+    }
+    if let Some(layer) = push {
+        state.layers.push(layer);
+    }
+    if flash.is_some() {
+        state.flash = flash;
+    }
+    if unhandled {
+        state.flash = Some(Flash {
+            text: state.lang.t("flash.not_here").to_string(),
+            error: true,
+        });
+    }
+    if let Some((action, confirmed)) = run {
+        let dangerous = !confirmed && state.is_dangerous(action);
+        effects.extend(run_action(state, action, dangerous));
+    }
+    effects
+}
+
+/// Opens the details of a procedure (used by the procedure screen).
+#[must_use]
+pub fn detail_layer(procedure: &Procedure, stt: usize) -> Layer {
+    Layer::Detail(DetailState {
+        procedure: procedure.clone(),
+        stt,
+        scroll: 0,
+    })
+}

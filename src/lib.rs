@@ -1,0 +1,20 @@
+//! motcua — a keyboard-driven terminal application for the officials of Vietnam's
+//! one-stop desks (*Bộ phận một cửa*).
+//!
+//! The layering is described in `ARCHITECTURE.md`: pure domain modules at the bottom
+//! (`text`, `catalogue`), then configuration data (`config`, `keymap`, `i18n`, `theme`),
+//! services (`store`), and on top the application (`app`, `screens`, `ui`) and the CLI.
+
+pub mod action;
+pub mod app;
+pub mod catalogue;
+pub mod cli;
+pub mod config;
+pub mod i18n;
+pub mod keymap;
+pub mod paths;
+pub mod screens;
+pub mod store;
+pub mod text;
+pub mod theme;
+pub mod ui;

@@ -1,0 +1,5 @@
+//! Screens. Each screen is one module holding its state, its `update` (actions in,
+//! `Outcome` out) and its `render`. Screens match on actions, never on raw keys, except
+//! for free text in a focused field.
+
+pub mod procedures;

@@ -1,0 +1,361 @@
+//! The local store: one SQLite file per profile, owned by one thread (see `service`).
+//!
+//! WAL journal, `synchronous=FULL`, a busy timeout and foreign keys on every connection;
+//! versioned migrations kept in `PRAGMA user_version`.
+
+pub mod service;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+
+use crate::catalogue::Procedure;
+
+/// Migrations, in order. Never edit a released one: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the procedure catalogue.
+    "CREATE TABLE procedure (
+        code        TEXT PRIMARY KEY NOT NULL,
+        local_code  TEXT NOT NULL DEFAULT '',
+        name        TEXT NOT NULL,
+        field       TEXT NOT NULL,
+        days        INTEGER NOT NULL CHECK (days >= 0),
+        charges_fee INTEGER NOT NULL CHECK (charges_fee IN (0, 1)),
+        fee         INTEGER NOT NULL DEFAULT 0 CHECK (fee >= 0),
+        charge      INTEGER NOT NULL DEFAULT 0 CHECK (charge >= 0),
+        seq         INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL
+    ) STRICT;",
+];
+
+/// The schema version this build writes.
+#[must_use]
+pub fn schema_version() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// A store failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the data folder {}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the store {} was written by a newer motcua (schema {found}, this build knows {known})", path.display())]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+    #[error("a value in the store is out of range: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// Whether the disk is full (the message must then be shown, not logged).
+    #[must_use]
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DiskFull)
+    }
+}
+
+/// How an import went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Procedures in the catalogue after the import.
+    pub total: usize,
+    /// Procedures that were there before and are gone now.
+    pub removed: usize,
+}
+
+/// The local store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store file and brings its schema up to date.
+    pub fn open(path: &Path, busy_timeout: Duration) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(busy_timeout)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Self {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The file this store lives in.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let known = schema_version();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found,
+                known,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as u32 + 1)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The schema version of the open file.
+    pub fn user_version(&self) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// A setting in the store's own `meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?;
+        let mut rows = stmt.query(params![key])?;
+        Ok(match rows.next()? {
+            Some(row) => Some(row.get(0)?),
+            None => None,
+        })
+    }
+
+    /// Sets a value in the `meta` table.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The number of procedures in the catalogue.
+    pub fn procedure_count(&self) -> Result<usize, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM procedure", [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The catalogue, in catalogue order.
+    pub fn procedures(&self) -> Result<Vec<Procedure>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code, local_code, name, field, days, charges_fee, fee, charge
+             FROM procedure ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, bool>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, i64>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (code, local_code, name, field, days, charges_fee, fee, charge) = row?;
+            let num = |v: i64, what: &str| {
+                u64::try_from(v)
+                    .map_err(|_| StoreError::Corrupt(format!("{what} of {code} is {v}")))
+            };
+            out.push(Procedure {
+                days: u32::try_from(days)
+                    .map_err(|_| StoreError::Corrupt(format!("days of {code} is {days}")))?,
+                fee: num(fee, "fee")?,
+                charge: num(charge, "charge")?,
+                code,
+                local_code,
+                name,
+                field,
+                charges_fee,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Replaces the whole catalogue with `procedures`, in their order, in one
+    /// transaction: either all of it lands or none.
+    pub fn replace_catalogue(
+        &mut self,
+        procedures: &[Procedure],
+    ) -> Result<ImportSummary, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before: i64 = tx.query_row("SELECT count(*) FROM procedure", [], |r| r.get(0))?;
+        tx.execute("DELETE FROM procedure", [])?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO procedure (code, local_code, name, field, days, charges_fee, fee, charge, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for (seq, p) in procedures.iter().enumerate() {
+                let amount = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+                insert.execute(params![
+                    p.code,
+                    p.local_code,
+                    p.name,
+                    p.field,
+                    p.days,
+                    p.charges_fee,
+                    amount(p.fee),
+                    amount(p.charge),
+                    i64::try_from(seq).unwrap_or(i64::MAX),
+                ])?;
+            }
+        }
+        let codes: std::collections::HashSet<&str> =
+            procedures.iter().map(|p| p.code.as_str()).collect();
+        tx.commit()?;
+        let before = usize::try_from(before).unwrap_or(0);
+        Ok(ImportSummary {
+            total: codes.len(),
+            removed: before.saturating_sub(codes.len().min(before)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proc(code: &str, name: &str, field: &str) -> Procedure {
+        Procedure {
+            code: code.into(),
+            local_code: String::new(),
+            name: name.into(),
+            field: field.into(),
+            days: 15,
+            charges_fee: true,
+            fee: 50_000,
+            charge: 1_000_000,
+        }
+    }
+
+    #[test]
+    fn opens_with_wal_and_migrates_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/motcua.db");
+        {
+            let s = Store::open(&path, Duration::from_secs(1)).unwrap();
+            assert_eq!(s.user_version().unwrap(), schema_version());
+            let mode: String = s
+                .conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(mode, "wal");
+            let sync: i64 = s
+                .conn
+                .query_row("PRAGMA synchronous", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(sync, 2, "FULL");
+            let fk: i64 = s
+                .conn
+                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(fk, 1);
+            s.set_meta("k", "v").unwrap();
+        }
+        let s = Store::open(&path, Duration::from_secs(1)).unwrap();
+        assert_eq!(s.meta("k").unwrap().as_deref(), Some("v"));
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("motcua.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", 999).unwrap();
+        }
+        let e = Store::open(&path, Duration::from_secs(1)).unwrap_err();
+        assert!(matches!(e, StoreError::TooNew { found: 999, .. }), "{e}");
+    }
+
+    #[test]
+    fn catalogue_round_trips_in_order_and_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("m.db"), Duration::from_secs(1)).unwrap();
+        let a = vec![
+            proc("2", "Thủ tục B", "Thư viện"),
+            proc("1", "Thủ tục A", "Thuế"),
+        ];
+        let sum = s.replace_catalogue(&a).unwrap();
+        assert_eq!(
+            sum,
+            ImportSummary {
+                total: 2,
+                removed: 0
+            }
+        );
+        assert_eq!(s.procedures().unwrap(), a);
+        let sum = s.replace_catalogue(&a[..1]).unwrap();
+        assert_eq!(
+            sum,
+            ImportSummary {
+                total: 1,
+                removed: 1
+            }
+        );
+        assert_eq!(s.procedure_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn failed_import_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("m.db"), Duration::from_secs(1)).unwrap();
+        let a = vec![proc("1", "A", "F")];
+        s.replace_catalogue(&a).unwrap();
+        // Duplicate codes violate the primary key half-way through: nothing may land.
+        let bad = vec![proc("7", "X", "F"), proc("7", "Y", "F")];
+        assert!(s.replace_catalogue(&bad).is_err());
+        assert_eq!(s.procedures().unwrap(), a);
+    }
+}

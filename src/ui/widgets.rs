@@ -1,0 +1,128 @@
+//! Small shared pieces: the status bar, the hint bar, the "too small" notice, and
+//! helpers for boxed layers.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::app::{Flash, MIN_HEIGHT, MIN_WIDTH};
+use crate::i18n::Lang;
+use crate::keymap::{Group, Keymap};
+use crate::text;
+use crate::theme::Theme;
+
+/// The top row: app name, screen title, count, and the DEMO badge.
+pub fn status_bar(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    title: &str,
+    right: &str,
+    demo_badge: Option<&str>,
+) {
+    let badge = demo_badge.map(|b| format!(" {b} "));
+    let badge_w = badge.as_deref().map_or(0, text::width);
+    let right = format!("{right} ");
+    let left = format!(" motcua │ {title}");
+    let left = if theme.ascii {
+        left.replace('│', "|")
+    } else {
+        left
+    };
+    let room = usize::from(area.width).saturating_sub(badge_w + text::width(&right));
+    let left = text::truncate(&left, room).into_owned();
+    let gap = room.saturating_sub(text::width(&left));
+    let mut spans = vec![
+        Span::styled(left, theme.title),
+        Span::styled(" ".repeat(gap), theme.title),
+    ];
+    spans.push(Span::styled(right, theme.title));
+    if let Some(b) = badge {
+        spans.push(Span::styled(b, theme.badge));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// The bottom row: the keys of the current group, from the keymap; or a flash message.
+pub fn hint_bar(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    keymap: &Keymap,
+    group: Group,
+    lang: Lang,
+    flash: Option<&Flash>,
+) {
+    if let Some(f) = flash {
+        let style = if f.error { theme.error } else { theme.info };
+        let text = text::truncate(&f.text, usize::from(area.width)).into_owned();
+        frame.render_widget(Line::from(Span::styled(text, style)), area);
+        return;
+    }
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    let width = usize::from(area.width);
+    for (keys, desc) in keymap.hints(group, lang, theme.ascii) {
+        let w = text::width(&keys) + 1 + text::width(&desc) + 2;
+        if used + w > width {
+            break;
+        }
+        spans.push(Span::styled(keys, theme.key));
+        spans.push(Span::styled(format!(" {desc}  "), theme.dim));
+        used += w;
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// Shown instead of the screens when the terminal is below 80×24.
+pub fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme, lang: Lang) {
+    let msg = lang.f(
+        "app.too_small",
+        &[
+            ("w", &area.width),
+            ("h", &area.height),
+            ("min_w", &MIN_WIDTH),
+            ("min_h", &MIN_HEIGHT),
+        ],
+    );
+    let p = Paragraph::new(msg)
+        .style(theme.error)
+        .wrap(Wrap { trim: true });
+    let h = area.height.min(4);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    frame.render_widget(
+        p,
+        Rect {
+            y,
+            height: h,
+            ..area
+        },
+    );
+}
+
+/// A centred rectangle of at most `width`×`height` inside `area`.
+#[must_use]
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Clears `area` and draws a titled box; returns the inside.
+pub fn boxed(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str) -> Rect {
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {title} "), theme.header));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
