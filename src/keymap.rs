@@ -474,6 +474,8 @@ impl Keymap {
                 }
             }
         }
+        // Help comes first, so the way to every other key is always on screen.
+        out.sort_by_key(|(a, _, _)| *a != Action::Help);
         out.into_iter().map(|(_, k, d)| (k, d)).collect()
     }
 

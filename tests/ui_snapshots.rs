@@ -1,0 +1,156 @@
+//! Whole-screen snapshots of the procedure list at 80×24, stored in `snapshots/`.
+
+mod common;
+
+use common::{draw, loaded, press, state, text, type_text};
+use motcua::catalogue;
+use motcua::i18n::Lang;
+use ratatui::crossterm::event::KeyCode;
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+/// Snapshots the screen's text and checks no string is missing from the language table.
+fn check(name: &str, s: &motcua::app::State) -> String {
+    let screen = text(&draw(s));
+    assert!(!screen.contains('⟦'), "missing string on screen {name}:\n{screen}");
+    settings().bind(|| insta::assert_snapshot!(name, screen));
+    screen
+}
+
+#[test]
+fn empty_catalogue() {
+    let screen = check("procedures_empty", &loaded(Lang::Vi, false, Vec::new()));
+    assert!(screen.contains("catalogue import"));
+}
+
+#[test]
+fn loading() {
+    let mut s = state(Lang::Vi, false, 80, 24);
+    let _ = s.init();
+    check("procedures_loading", &s);
+}
+
+#[test]
+fn loaded_sample() {
+    let screen = check("procedures_loaded", &loaded(Lang::Vi, false, catalogue::sample()));
+    assert!(screen.contains("DEMO"));
+    assert!(screen.contains("Lĩnh vực Thư viện"));
+}
+
+#[test]
+fn filtered_thu_vien() {
+    let mut s = loaded(Lang::Vi, false, catalogue::sample());
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "thu vien");
+    let screen = check("procedures_filtered", &s);
+    for stt in ["   1 Thủ tục", "   2 Thủ tục", "   3 Thủ tục"] {
+        assert!(screen.contains(stt), "{stt}");
+    }
+    assert!(!screen.contains("   4 "));
+    assert!(screen.contains("3/14"));
+    assert!(!screen.contains("Tham vấn"));
+}
+
+#[test]
+fn group_collapsed() {
+    let mut s = loaded(Lang::Vi, false, catalogue::sample());
+    press(&mut s, KeyCode::Up);
+    press(&mut s, KeyCode::Char(' '));
+    let screen = check("procedures_group_collapsed", &s);
+    assert!(screen.contains("▸ Lĩnh vực Thư viện"));
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = loaded(Lang::Vi, false, catalogue::sample());
+    press(&mut s, KeyCode::Char('?'));
+    let screen = check("procedures_help", &s);
+    assert!(screen.contains("Trợ giúp phím"));
+}
+
+#[test]
+fn palette() {
+    let mut s = loaded(Lang::Vi, false, catalogue::sample());
+    press(&mut s, KeyCode::Char(':'));
+    type_text(&mut s, "thu gon");
+    let screen = check("procedures_palette", &s);
+    assert!(screen.contains("collapse_all"));
+}
+
+#[test]
+fn too_small() {
+    let mut s = loaded(Lang::Vi, false, catalogue::sample());
+    let _ = motcua::app::update(&mut s, motcua::app::Msg::Resize(60, 20));
+    let screen = check("procedures_too_small", &s);
+    assert!(screen.contains("60×20"));
+}
+
+#[test]
+fn english() {
+    let mut s = loaded(Lang::En, false, catalogue::sample());
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "THƯ VIỆN");
+    let screen = check("procedures_english", &s);
+    assert!(screen.contains("Procedure catalogue"));
+}
+
+#[test]
+fn details() {
+    let mut s = loaded(Lang::Vi, false, catalogue::sample());
+    press(&mut s, KeyCode::Enter);
+    let screen = check("procedures_detail", &s);
+    assert!(screen.contains("NT.0001"));
+}
+
+#[test]
+fn big_catalogue_scrolled() {
+    let mut s = loaded(Lang::Vi, false, catalogue::generate(2000, 1));
+    for _ in 0..30 {
+        press(&mut s, KeyCode::Down);
+    }
+    check("procedures_big_scrolled", &s);
+}
+
+/// The monochrome theme: styles matter (selection is reverse video, matches underlined),
+/// so the snapshot is the buffer with its styles.
+#[test]
+fn monochrome() {
+    let mut s = loaded(Lang::Vi, true, catalogue::sample());
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "thu vien");
+    let buf = draw(&s);
+    for cell in buf.content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset, "mono theme must not set colours");
+        assert_eq!(cell.bg, ratatui::style::Color::Reset, "mono theme must not set colours");
+    }
+    settings().bind(|| insta::assert_debug_snapshot!("procedures_monochrome", buf));
+}
+
+/// Every string key used on every screen exists in both languages.
+#[test]
+fn no_missing_strings_in_either_language() {
+    for lang in [Lang::Vi, Lang::En] {
+        let mut s = loaded(lang, false, catalogue::sample());
+        let mut screens = vec![text(&draw(&s))];
+        press(&mut s, KeyCode::Char('?'));
+        screens.push(text(&draw(&s)));
+        press(&mut s, KeyCode::Esc);
+        press(&mut s, KeyCode::Char(':'));
+        screens.push(text(&draw(&s)));
+        press(&mut s, KeyCode::Esc);
+        press(&mut s, KeyCode::Enter);
+        screens.push(text(&draw(&s)));
+        press(&mut s, KeyCode::Esc);
+        press(&mut s, KeyCode::Char('/'));
+        type_text(&mut s, "zzzz");
+        screens.push(text(&draw(&s)));
+        for screen in screens {
+            assert!(!screen.contains('⟦'), "{lang:?}:\n{screen}");
+        }
+    }
+}
