@@ -17,7 +17,10 @@ fn settings() -> insta::Settings {
 /// Snapshots the screen's text and checks no string is missing from the language table.
 fn check(name: &str, s: &motcua::app::State) -> String {
     let screen = text(&draw(s));
-    assert!(!screen.contains('⟦'), "missing string on screen {name}:\n{screen}");
+    assert!(
+        !screen.contains('⟦'),
+        "missing string on screen {name}:\n{screen}"
+    );
     settings().bind(|| insta::assert_snapshot!(name, screen));
     screen
 }
@@ -37,7 +40,10 @@ fn loading() {
 
 #[test]
 fn loaded_sample() {
-    let screen = check("procedures_loaded", &loaded(Lang::Vi, false, catalogue::sample()));
+    let screen = check(
+        "procedures_loaded",
+        &loaded(Lang::Vi, false, catalogue::sample()),
+    );
     assert!(screen.contains("DEMO"));
     assert!(screen.contains("Lĩnh vực Thư viện"));
 }
@@ -125,8 +131,16 @@ fn monochrome() {
     type_text(&mut s, "thu vien");
     let buf = draw(&s);
     for cell in buf.content() {
-        assert_eq!(cell.fg, ratatui::style::Color::Reset, "mono theme must not set colours");
-        assert_eq!(cell.bg, ratatui::style::Color::Reset, "mono theme must not set colours");
+        assert_eq!(
+            cell.fg,
+            ratatui::style::Color::Reset,
+            "mono theme must not set colours"
+        );
+        assert_eq!(
+            cell.bg,
+            ratatui::style::Color::Reset,
+            "mono theme must not set colours"
+        );
     }
     settings().bind(|| insta::assert_debug_snapshot!("procedures_monochrome", buf));
 }

@@ -17,7 +17,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub fn state(lang: Lang, mono: bool, width: u16, height: u16) -> State {
     let opts = Options {
         lang,
-        theme: if mono { Theme::mono(false) } else { Theme::color(false) },
+        theme: if mono {
+            Theme::mono(false)
+        } else {
+            Theme::color(false)
+        },
         keymap: Keymap::default_keymap(),
         match_mode: MatchMode::AllWords,
         demo: true,
@@ -30,7 +34,13 @@ pub fn state(lang: Lang, mono: bool, width: u16, height: u16) -> State {
 pub fn loaded(lang: Lang, mono: bool, catalogue: Vec<Procedure>) -> State {
     let mut s = state(lang, mono, 80, 24);
     let _ = s.init();
-    let _ = update(&mut s, Msg::Store(StoreEvent::Catalogue { req: 1, result: Ok(catalogue) }));
+    let _ = update(
+        &mut s,
+        Msg::Store(StoreEvent::Catalogue {
+            req: 1,
+            result: Ok(catalogue),
+        }),
+    );
     s
 }
 

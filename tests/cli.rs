@@ -1,0 +1,202 @@
+//! The command line, run as a real process.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// `motcua` with its files confined to `dir`.
+fn motcua(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("motcua").expect("binary");
+    cmd.env("MOTCUA_CONFIG", dir.join("config.toml"))
+        .env("MOTCUA_KEYMAP", dir.join("keymap.toml"))
+        .env("MOTCUA_DATA_DIR", dir.join("data"))
+        .env("MOTCUA_LOG_DIR", dir.join("logs"))
+        .env_remove("MOTCUA_LANG")
+        .env_remove("MOTCUA_THEME")
+        .env_remove("MOTCUA_ASCII")
+        .env_remove("MOTCUA_LOG");
+    cmd
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("run");
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn failure(cmd: &mut Command) -> (i32, String) {
+    let out = cmd.output().expect("run");
+    assert!(!out.status.success());
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).expect("utf-8"),
+    )
+}
+
+#[test]
+fn readme_key_table_is_the_output_of_motcua_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = stdout(motcua(dir.path()).arg("keys"));
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start =
+        readme.find("<!-- keys:start -->\n").expect("start marker") + "<!-- keys:start -->\n".len();
+    let end = readme.find("<!-- keys:end -->").expect("end marker");
+    assert_eq!(
+        &readme[start..end],
+        keys,
+        "README key table is stale: paste `motcua keys` into it"
+    );
+}
+
+#[test]
+fn version_prints_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stdout(motcua(dir.path()).arg("--version"));
+    assert!(out.starts_with(&format!("motcua {}", env!("CARGO_PKG_VERSION"))));
+    for p in ["config.toml", "keymap.toml", "data", "logs"] {
+        assert!(
+            out.contains(&dir.path().join(p).display().to_string()),
+            "{p} missing in:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn config_print_merges_file_env_and_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), "[ui]\nascii = true\n").unwrap();
+    let out = stdout(
+        motcua(dir.path())
+            .env("MOTCUA_THEME", "mono")
+            .args(["config", "print", "--lang", "en"]),
+    );
+    let parsed: toml::Table = toml::from_str(&out).unwrap();
+    assert_eq!(parsed["ui"]["ascii"].as_bool(), Some(true));
+    assert_eq!(parsed["ui"]["theme"].as_str(), Some("mono"));
+    assert_eq!(parsed["ui"]["lang"].as_str(), Some("en"));
+    assert_eq!(parsed["store"]["busy_timeout_ms"].as_integer(), Some(5000));
+}
+
+#[test]
+fn broken_config_names_file_line_and_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    std::fs::write(&file, "[ui]\nlang = \"vi\"\ntheme = \"neon\"\n").unwrap();
+    let (code, err) = failure(motcua(dir.path()).args(["config", "print"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("Tệp cấu hình không hợp lệ"), "{err}");
+    assert!(err.contains(&format!("{}:3:", file.display())), "{err}");
+    assert!(err.contains("neon"), "{err}");
+    // English on request, and the TUI refuses to start the same way.
+    let (_, err) = failure(motcua(dir.path()).arg("--lang").arg("en"));
+    assert!(err.contains("Invalid config file"), "{err}");
+}
+
+#[test]
+fn duplicate_user_binding_names_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keymap.toml");
+    std::fs::write(
+        &file,
+        "[[binding]]\nkey = \"x\"\naction = \"quit\"\n\n[[binding]]\nkey = \"x\"\naction = \"help\"\n",
+    )
+    .unwrap();
+    let (code, err) = failure(motcua(dir.path()).arg("keys"));
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("{}:6:", file.display())), "{err}");
+    assert!(err.contains("`x`"), "{err}");
+    std::fs::write(
+        &file,
+        "[[binding]]\nkey = \"ctrl+shift+nope\"\naction = \"quit\"\n",
+    )
+    .unwrap();
+    let (_, err) = failure(motcua(dir.path()).arg("keys"));
+    assert!(
+        err.contains(":2:") && err.contains("ctrl+shift+nope"),
+        "{err}"
+    );
+}
+
+#[test]
+fn user_binding_shows_in_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("keymap.toml"),
+        "[[binding]]\nkey = \"ctrl+q\"\naction = \"quit\"\ndangerous = true\n",
+    )
+    .unwrap();
+    let out = stdout(motcua(dir.path()).arg("keys"));
+    assert!(
+        out.contains("| global | `Ctrl+Q` | `quit` | Thoát ⚠ | Quit ⚠ |"),
+        "{out}"
+    );
+}
+
+#[test]
+fn import_replaces_catalogue_and_bad_file_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/sample-catalogue.json");
+    let out = stdout(
+        motcua(dir.path())
+            .args(["catalogue", "import"])
+            .arg(&sample),
+    );
+    assert!(out.contains("14"), "{out}");
+    let store = dir.path().join("data/demo/motcua.db");
+    let count = || {
+        let s = motcua::store::Store::open(&store, std::time::Duration::from_secs(5)).unwrap();
+        s.procedure_count().unwrap()
+    };
+    assert_eq!(count(), 14);
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "code,name,field,days,charges_fee\nA1,Thủ tục A,Thuế,5,có\nA2,Thủ tục B,Thuế,năm,không\n",
+    )
+    .unwrap();
+    let (code, err) = failure(motcua(dir.path()).args(["catalogue", "import"]).arg(&bad));
+    assert_eq!(code, 1);
+    assert!(err.contains("row 3") && err.contains("days"), "{err}");
+    assert!(err.contains("Chưa có gì được nhập"), "{err}");
+    assert_eq!(count(), 14, "a bad file imports nothing");
+
+    let good = dir.path().join("two.csv");
+    std::fs::write(&good, "code,name,field,days,charges_fee,fee\nA1,Thủ tục A,Thuế,5,✓,\"1.000.000\"\nA2,Thủ tục B,Thuế,3,⊗,0\n")
+        .unwrap();
+    stdout(motcua(dir.path()).args(["catalogue", "import"]).arg(&good));
+    assert_eq!(count(), 2);
+}
+
+#[test]
+fn unknown_extension_asks_for_a_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("cat.txt");
+    std::fs::write(&f, "[]").unwrap();
+    let (code, err) = failure(motcua(dir.path()).args(["catalogue", "import"]).arg(&f));
+    assert_eq!(code, 2);
+    assert!(err.contains("--format"), "{err}");
+}
+
+#[test]
+fn tui_refuses_without_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = failure(&mut motcua(dir.path()));
+    assert_eq!(code, 2);
+    assert!(err.contains("terminal"), "{err}");
+}
+
+#[test]
+fn generate_is_deterministic_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = stdout(motcua(dir.path()).args(["catalogue", "generate", "50", "--seed", "3"]));
+    let b = stdout(motcua(dir.path()).args(["catalogue", "generate", "50", "--seed", "3"]));
+    assert_eq!(a, b);
+    let procs = motcua::catalogue::parse(a.as_bytes(), motcua::catalogue::Format::Json).unwrap();
+    assert_eq!(procs.len(), 50);
+}
