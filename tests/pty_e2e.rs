@@ -1,0 +1,332 @@
+//! End-to-end: the real `motcua` binary in a pseudo-terminal at 80×24, its screen parsed
+//! by a terminal emulator (vt100).
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("non-zero")
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_motcua");
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+fn env_for(dir: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "MOTCUA_CONFIG",
+            dir.join("config.toml").display().to_string(),
+        ),
+        (
+            "MOTCUA_KEYMAP",
+            dir.join("keymap.toml").display().to_string(),
+        ),
+        ("MOTCUA_DATA_DIR", dir.join("data").display().to_string()),
+        ("MOTCUA_LOG_DIR", dir.join("logs").display().to_string()),
+    ]
+}
+
+impl Session {
+    fn start(dir: &Path, extra_env: &[(&str, &str)]) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("MOTCUA_LANG");
+        for (k, v) in env_for(dir) {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn motcua");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(24), nz(80), 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self {
+            child,
+            writer,
+            parser,
+            raw,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader thread drain the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "motcua did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+}
+
+fn import_sample(dir: &Path) {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/sample-catalogue.json");
+    let mut cmd = std::process::Command::new(BIN);
+    for (k, v) in env_for(dir) {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .args(["catalogue", "import"])
+        .arg(sample)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The rows of the list that show a procedure: they start with its STT.
+fn procedure_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .skip(3)
+        .filter(|l| {
+            let t = l.trim_start();
+            t.split(' ')
+                .next()
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn filter_thu_vien_lists_the_three_library_procedures_then_quits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    import_sample(dir.path());
+    let mut s = Session::start(dir.path(), &[]);
+    let screen = s.wait_for("14 thủ tục");
+    assert!(procedure_rows(&screen).len() >= 10, "{screen}");
+
+    s.send("/thu vien");
+    let screen = s.wait_for("3/14");
+    let rows = procedure_rows(&screen);
+    assert_eq!(
+        rows.len(),
+        3,
+        "exactly the three library procedures:\n{screen}"
+    );
+    for (i, row) in rows.iter().enumerate() {
+        assert!(
+            row.trim_start()
+                .starts_with(&format!("{} Thủ tục thông báo", i + 1)),
+            "{row}"
+        );
+    }
+    assert!(!screen.contains("Tham vấn"));
+
+    s.send("\r");
+    s.send("q");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    let raw = s.raw();
+    assert!(
+        !s.parser.lock().unwrap().screen().alternate_screen(),
+        "left the alternate screen"
+    );
+    assert!(
+        contains(&raw, b"\x1b[?1049l"),
+        "leave-alternate-screen sequence written"
+    );
+    assert!(
+        contains(&raw, b"\x1b[?2026h"),
+        "frames use synchronized output"
+    );
+}
+
+#[test]
+fn no_color_and_vt100_get_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    for env in [
+        [("NO_COLOR", "1"), ("TERM", "xterm-256color")],
+        [("NO_COLOR", ""), ("TERM", "vt100")],
+    ] {
+        let mut s = Session::start(dir.path(), &env);
+        s.wait_for("14 thủ tục");
+        s.send("/thu vien");
+        s.wait_for("3/14");
+        s.send("\r");
+        s.send("q");
+        assert!(s.wait_exit().success());
+        let raw = s.raw();
+        for sgr in [
+            &b"\x1b[38;"[..],
+            b"\x1b[48;",
+            b"\x1b[31m",
+            b"\x1b[36m",
+            b"\x1b[46m",
+            b"\x1b[44m",
+        ] {
+            assert!(
+                !contains(&raw, sgr),
+                "{env:?}: colour code {:?} written",
+                String::from_utf8_lossy(sgr)
+            );
+        }
+    }
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_for("14 thủ tục");
+    let pid = s.child.process_id().expect("pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    s.wait_exit();
+    assert!(!s.parser.lock().unwrap().screen().alternate_screen());
+    assert!(contains(&s.raw(), b"\x1b[?1049l"));
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 20,
+            cols: 60,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("openpty");
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.env("TERM", "xterm-256color");
+    for (k, v) in env_for(dir.path()) {
+        cmd.env(k, v);
+    }
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let mut writer = pair.master.take_writer().unwrap();
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(20), nz(60), 0)));
+    let p = parser.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            p.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !parser.lock().unwrap().screen().contents().contains("60×20") {
+        assert!(
+            Instant::now() < deadline,
+            "{}",
+            parser.lock().unwrap().screen().contents()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Growing the terminal brings the list back.
+    pair.master
+        .resize(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    parser.lock().unwrap().set_size(nz(24), nz(80));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !parser
+        .lock()
+        .unwrap()
+        .screen()
+        .contents()
+        .contains("Danh mục thủ tục")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{}",
+            parser.lock().unwrap().screen().contents()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    writer.write_all(b"q").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
