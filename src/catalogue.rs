@@ -102,10 +102,16 @@ pub fn parse(bytes: &[u8], format: Format) -> Result<Vec<Procedure>, ImportError
     if text.trim().is_empty() {
         return Err(ImportError::File("the file is empty".to_owned()));
     }
-    let procedures = match format {
+    let mut procedures = match format {
         Format::Json => parse_json(text)?,
         Format::Csv => parse_csv(text)?,
     };
+    // Text is stored NFC, so that "Hoà" typed in NFD and in NFC is one value.
+    for p in &mut procedures {
+        for s in [&mut p.code, &mut p.local_code, &mut p.name, &mut p.field] {
+            *s = crate::text::sanitize(s).0;
+        }
+    }
     if procedures.is_empty() {
         return Err(ImportError::File(
             "the file contains no procedures".to_owned(),
@@ -1533,6 +1539,14 @@ mod tests {
     const GOOD_ROW: &str = r#"{"code": "1.000001", "name": "Cấp giấy phép xây dựng", "field": "Xây dựng", "days": 15, "charges_fee": true, "fee": 50000}"#;
 
     // --- sample ------------------------------------------------------------
+
+    #[test]
+    fn imported_text_is_nfc() {
+        let json = "[{\"code\":\"X1\",\"name\":\"Ho\u0061\u0300 gia\u0309i\",\"field\":\"Thu\u0309y\",\"days\":1,\"charges_fee\":false}]";
+        let p = parse(json.as_bytes(), Format::Json).unwrap();
+        assert_eq!(p[0].name, "Hoà giải");
+        assert_eq!(p[0].field, "Thủy");
+    }
 
     #[test]
     fn sample_has_the_fourteen_procedures_in_letter_order() {
