@@ -1542,7 +1542,7 @@ mod tests {
 
     #[test]
     fn imported_text_is_nfc() {
-        let json = "[{\"code\":\"X1\",\"name\":\"Ho\u0061\u0300 gia\u0309i\",\"field\":\"Thu\u0309y\",\"days\":1,\"charges_fee\":false}]";
+        let json = r#"[{"code":"X1","name":"Ho\u0061\u0300 gia\u0309i","field":"Thu\u0309y","days":1,"charges_fee":false}]"#;
         let p = parse(json.as_bytes(), Format::Json).unwrap();
         assert_eq!(p[0].name, "Hoà giải");
         assert_eq!(p[0].field, "Thủy");
