@@ -126,3 +126,99 @@ pub fn boxed(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str) -> R
     frame.render_widget(block, area);
     inner
 }
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+
+    fn row_text(t: &Terminal<TestBackend>, y: u16) -> String {
+        let buf = t.backend().buffer();
+        (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+    }
+
+    #[test]
+    fn hint_bar_comes_from_the_keymap_and_styles_keys() {
+        let keymap = Keymap::default_keymap();
+        let theme = Theme::mono(false);
+        let mut t = Terminal::new(TestBackend::new(80, 1)).unwrap();
+        t.draw(|f| {
+            hint_bar(
+                f,
+                f.area(),
+                &theme,
+                &keymap,
+                Group::Procedures,
+                Lang::Vi,
+                None,
+            )
+        })
+        .unwrap();
+        let row = row_text(&t, 0);
+        assert!(row.starts_with("? Trợ giúp"), "{row}");
+        assert!(row.contains("/ Lọc thủ tục"), "{row}");
+        let buf = t.backend().buffer();
+        assert!(
+            buf[(0, 0)]
+                .modifier
+                .contains(ratatui::style::Modifier::BOLD),
+            "keys are bold"
+        );
+
+        // In the filter, plain-character global keys (q, ?) are text, so not offered.
+        t.draw(|f| hint_bar(f, f.area(), &theme, &keymap, Group::Filter, Lang::En, None))
+            .unwrap();
+        let row = row_text(&t, 0);
+        assert!(
+            row.contains("Enter Done") && !row.contains("q Quit"),
+            "{row}"
+        );
+    }
+
+    #[test]
+    fn flash_replaces_the_hints() {
+        let keymap = Keymap::default_keymap();
+        let theme = Theme::color(false);
+        let mut t = Terminal::new(TestBackend::new(40, 1)).unwrap();
+        let flash = Flash {
+            text: "Lệnh này không dùng được ở đây.".into(),
+            error: true,
+        };
+        t.draw(|f| {
+            hint_bar(
+                f,
+                f.area(),
+                &theme,
+                &keymap,
+                Group::Procedures,
+                Lang::Vi,
+                Some(&flash),
+            )
+        })
+        .unwrap();
+        assert!(row_text(&t, 0).starts_with("Lệnh này"));
+        assert_eq!(t.backend().buffer()[(0, 0)].style().fg, theme.error.fg);
+    }
+
+    #[test]
+    fn status_bar_keeps_the_demo_badge_when_narrow() {
+        let theme = Theme::color(true);
+        let mut t = Terminal::new(TestBackend::new(30, 1)).unwrap();
+        t.draw(|f| {
+            status_bar(
+                f,
+                f.area(),
+                &theme,
+                "Danh mục thủ tục rất dài",
+                "2000 thủ tục",
+                Some("DEMO"),
+            )
+        })
+        .unwrap();
+        let row = row_text(&t, 0);
+        assert!(row.trim_end().ends_with("DEMO"), "{row}");
+        assert!(!row.contains('│'), "ASCII mode avoids box drawing: {row}");
+    }
+}
