@@ -153,7 +153,7 @@ mod tests {
                 Group::Procedures,
                 Lang::Vi,
                 None,
-            )
+            );
         })
         .unwrap();
         let row = row_text(&t, 0);
@@ -195,7 +195,7 @@ mod tests {
                 Group::Procedures,
                 Lang::Vi,
                 Some(&flash),
-            )
+            );
         })
         .unwrap();
         assert!(row_text(&t, 0).starts_with("Lệnh này"));
@@ -214,7 +214,7 @@ mod tests {
                 "Danh mục thủ tục rất dài",
                 "2000 thủ tục",
                 Some("DEMO"),
-            )
+            );
         })
         .unwrap();
         let row = row_text(&t, 0);
