@@ -243,19 +243,24 @@ fn no_color_and_vt100_get_no_colour_codes() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
+fn sigterm_and_sighup_restore_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Session::start(dir.path(), &[]);
-    s.wait_for("14 thủ tục");
-    let pid = s.child.process_id().expect("pid");
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    s.wait_exit();
-    assert!(!s.parser.lock().unwrap().screen().alternate_screen());
-    assert!(contains(&s.raw(), b"\x1b[?1049l"));
+    for signal in ["-TERM", "-HUP"] {
+        let mut s = Session::start(dir.path(), &[]);
+        s.wait_for("14 thủ tục");
+        let pid = s.child.process_id().expect("pid").to_string();
+        let killed = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        s.wait_exit();
+        assert!(
+            !s.parser.lock().unwrap().screen().alternate_screen(),
+            "{signal}"
+        );
+        assert!(contains(&s.raw(), b"\x1b[?1049l"), "{signal}");
+    }
 }
 
 #[test]
