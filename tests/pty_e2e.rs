@@ -15,6 +15,7 @@ fn nz(n: u16) -> std::num::NonZeroU16 {
 const BIN: &str = env!("CARGO_BIN_EXE_motcua");
 
 struct Session {
+    master: Box<dyn portable_pty::MasterPty + Send>,
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
@@ -38,10 +39,14 @@ fn env_for(dir: &Path) -> Vec<(&'static str, String)> {
 
 impl Session {
     fn start(dir: &Path, extra_env: &[(&str, &str)]) -> Self {
+        Self::start_sized(dir, extra_env, 24, 80)
+    }
+
+    fn start_sized(dir: &Path, extra_env: &[(&str, &str)], rows: u16, cols: u16) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
-                rows: 24,
-                cols: 80,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -61,11 +66,10 @@ impl Session {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
         let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(24), nz(80), 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (p, r) = (parser.clone(), raw.clone());
         std::thread::spawn(move || {
-            let _master = pair.master;
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -76,6 +80,7 @@ impl Session {
             }
         });
         Self {
+            master: pair.master,
             child,
             writer,
             parser,
@@ -122,6 +127,17 @@ impl Session {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    fn resize(&self, rows: u16, cols: u16) {
+        let size = PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        self.master.resize(size).unwrap();
+        self.parser.lock().unwrap().set_size(nz(rows), nz(cols));
     }
 
     fn raw(&self) -> Vec<u8> {
@@ -264,74 +280,12 @@ fn sigterm_and_sighup_restore_the_terminal() {
 }
 
 #[test]
-fn too_small_terminal_says_so() {
+fn too_small_terminal_says_so_until_resized() {
     let dir = tempfile::tempdir().unwrap();
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 20,
-            cols: 60,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("openpty");
-    let mut cmd = CommandBuilder::new(BIN);
-    cmd.env("TERM", "xterm-256color");
-    for (k, v) in env_for(dir.path()) {
-        cmd.env(k, v);
-    }
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let mut writer = pair.master.take_writer().unwrap();
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(20), nz(60), 0)));
-    let p = parser.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            p.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !parser.lock().unwrap().screen().contents().contains("60×20") {
-        assert!(
-            Instant::now() < deadline,
-            "{}",
-            parser.lock().unwrap().screen().contents()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // Growing the terminal brings the list back.
-    pair.master
-        .resize(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    parser.lock().unwrap().set_size(nz(24), nz(80));
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !parser
-        .lock()
-        .unwrap()
-        .screen()
-        .contents()
-        .contains("Danh mục thủ tục")
-    {
-        assert!(
-            Instant::now() < deadline,
-            "{}",
-            parser.lock().unwrap().screen().contents()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    writer.write_all(b"q").unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline);
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut s = Session::start_sized(dir.path(), &[], 20, 60);
+    s.wait_for("60×20");
+    s.resize(24, 80);
+    s.wait_for("Danh mục thủ tục");
+    s.send("q");
+    assert!(s.wait_exit().success());
 }

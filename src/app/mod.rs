@@ -264,7 +264,7 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     }
     if group.takes_text() && key.is_text_editing() {
         let outcome = match (state.layers.last_mut(), state.screens.last_mut()) {
-            (Some(layer), _) => layer.on_text_key(key, &state.keymap, state.lang),
+            (Some(layer), _) => layer.on_text_key(key),
             (None, Some(Screen::Procedures(p))) => p.on_text_key(key, state.height),
             (None, None) => Outcome::default(),
         };

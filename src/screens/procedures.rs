@@ -381,15 +381,6 @@ impl ProceduresState {
         self.rebuild(Anchor::First, height);
         Outcome::default()
     }
-
-    /// The procedure on the selected row, if it is one.
-    #[must_use]
-    pub fn selected_procedure(&self) -> Option<&Procedure> {
-        match self.rows.get(self.selected)? {
-            Row::Item { entry, .. } => Some(&self.entries[*entry].procedure),
-            Row::Group { .. } => None,
-        }
-    }
 }
 
 /// Groups thousands with dots, as Vietnamese amounts are written: 1.000.000.

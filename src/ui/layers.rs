@@ -118,7 +118,7 @@ impl Layer {
     }
 
     /// A text-editing key, for layers with a text field.
-    pub fn on_text_key(&mut self, key: Key, _keymap: &Keymap, _lang: Lang) -> Outcome {
+    pub fn on_text_key(&mut self, key: Key) -> Outcome {
         if let Layer::Palette(p) = self {
             let before = p.input.text().to_string();
             p.input.handle(key);
