@@ -329,8 +329,25 @@ fn all_words_match(words: &[Vec<char>], candidate: &Folded) -> Option<Match> {
         prev_end = Some(end);
     }
 
-    // Pass 2: the candidate matches, collect positions.
+    // Pass 2: the candidate matches, collect positions. When the words also occur
+    // together as typed ("thu vien" in "… thư viện …"), highlight that phrase rather
+    // than each word's first occurrence (which may be the "Thủ" of "Thủ tục").
     let mut positions = Vec::with_capacity(covered);
+    if words.len() > 1 {
+        let phrase: Vec<char> = words.join(&' ');
+        if let Some(start) = find_sub(text, &phrase) {
+            let origin = &candidate.origin[start..start + phrase.len()];
+            positions.extend(
+                origin
+                    .iter()
+                    .zip(&phrase)
+                    .filter(|(_, c)| **c != ' ')
+                    .map(|(o, _)| *o),
+            );
+            positions.dedup();
+            return Some(Match { score, positions });
+        }
+    }
     for word in words {
         let start = find_sub(text, word)?;
         positions.extend_from_slice(&candidate.origin[start..start + word.len()]);
@@ -886,11 +903,28 @@ mod tests {
             let m = Query::new(q, MatchMode::AllWords)
                 .matches(&folded)
                 .unwrap_or_else(|| panic!("{q:?} should match"));
-            // First occurrence of "thu" is "Thủ" at the start, of "vien" the first "viện".
-            assert_eq!(picked(LIBRARY, &m.positions), "Thủviện", "query {q:?}");
-            assert_eq!(m.positions[..3], [0, 1, 2]);
+            // The words occur together as typed, so that phrase ("thư viện") is lit,
+            // not the "Thủ" of "Thủ tục".
+            assert_eq!(picked(LIBRARY, &m.positions), "thưviện", "query {q:?}");
             assert!(m.positions.windows(2).all(|w| w[0] < w[1]));
         }
+    }
+
+    #[test]
+    fn all_words_highlights_the_typed_phrase_when_it_occurs() {
+        let name = "Thủ tục thông báo thành lập thư viện đối với thư viện cộng đồng";
+        let m = Query::new("thu vien", MatchMode::AllWords)
+            .matches(&Folded::new(name))
+            .unwrap();
+        assert_eq!(picked(name, &m.positions), "thưviện");
+        let m = Query::new("vien thu", MatchMode::AllWords)
+            .matches(&Folded::new(name))
+            .unwrap();
+        assert_eq!(
+            picked(name, &m.positions),
+            "Thủviện",
+            "out of order: first occurrences"
+        );
     }
 
     #[test]
