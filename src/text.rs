@@ -182,7 +182,7 @@ pub struct Match {
 /// let q = Query::new("THƯ VIEN", MatchMode::AllWords);
 /// let m = q.matches(&Folded::new(name)).unwrap();
 /// let hit: String = m.positions.iter().map(|&i| name.chars().nth(i).unwrap()).collect();
-/// assert_eq!(hit, "Thủviện");
+/// assert_eq!(hit, "thưviện");
 /// ```
 #[derive(Debug, Clone)]
 pub struct Query {
