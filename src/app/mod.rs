@@ -185,14 +185,6 @@ impl State {
             .expect("the screen stack is never empty")
     }
 
-    /// The procedure screen (always at the bottom of the stack).
-    #[must_use]
-    pub fn procedures(&self) -> &ProceduresState {
-        match &self.screens[0] {
-            Screen::Procedures(p) => p,
-        }
-    }
-
     /// The key group in effect: the top layer's, or the top screen's.
     #[must_use]
     pub fn group(&self) -> Group {
@@ -235,19 +227,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Resize(w, h) => {
             state.width = w;
             state.height = h;
-            let height = h;
             for screen in &mut state.screens {
                 match screen {
-                    Screen::Procedures(p) => p.resize(height),
+                    Screen::Procedures(p) => p.resize(h),
                 }
             }
             Vec::new()
         }
         Msg::Store(StoreEvent::Catalogue { req, result }) => {
-            let lang = state.lang;
             for screen in &mut state.screens {
                 let Screen::Procedures(p) = screen;
-                p.on_catalogue(req, result.clone(), state.height, lang);
+                p.on_catalogue(req, result.clone(), state.height);
             }
             Vec::new()
         }

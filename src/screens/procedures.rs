@@ -118,13 +118,7 @@ impl ProceduresState {
     }
 
     /// The store's answer. A stale answer (not the latest request) is dropped.
-    pub fn on_catalogue(
-        &mut self,
-        req: u64,
-        result: Result<Vec<Procedure>, String>,
-        height: u16,
-        _lang: Lang,
-    ) {
+    pub fn on_catalogue(&mut self, req: u64, result: Result<Vec<Procedure>, String>, height: u16) {
         if self.load != (Load::Loading { req }) {
             return;
         }
@@ -683,7 +677,7 @@ mod tests {
     fn loaded(procs: Vec<Procedure>) -> ProceduresState {
         let mut s = ProceduresState::new(MatchMode::AllWords);
         s.start_loading(1);
-        s.on_catalogue(1, Ok(procs), 24, Lang::Vi);
+        s.on_catalogue(1, Ok(procs), 24);
         s
     }
 
@@ -788,7 +782,7 @@ mod tests {
     fn stale_catalogue_answer_is_dropped() {
         let mut s = ProceduresState::new(MatchMode::AllWords);
         s.start_loading(2);
-        s.on_catalogue(1, Ok(crate::catalogue::sample()), 24, Lang::Vi);
+        s.on_catalogue(1, Ok(crate::catalogue::sample()), 24);
         assert_eq!(s.load, Load::Loading { req: 2 });
         assert!(s.entries.is_empty());
     }
