@@ -1,0 +1,5 @@
+//! Calendars for counting working days: the Vietnamese lunar calendar and the statutory
+//! public holidays computed from it.
+
+pub mod holidays;
+pub mod lunar;
