@@ -1,0 +1,137 @@
+//! The backend service: runs API calls as tasks off the render loop and answers with
+//! typed events carrying a `Result`. The app never awaits a call itself.
+
+use std::sync::Arc;
+
+use crate::api::Official;
+use crate::api::ProcedureChange;
+use crate::api::client::{Client, ClientError};
+
+/// Largest page asked of the catalogue feed.
+pub const FEED_PAGE: usize = 500;
+
+/// A call for the backend service. `req` ties the answer to the request.
+#[derive(Clone, PartialEq, Eq)]
+pub enum BackendCmd {
+    SignIn {
+        req: u64,
+        username: String,
+        password: String,
+    },
+    /// Pull the catalogue feed from `cursor` to its end.
+    SyncCatalogue { req: u64, cursor: String },
+}
+
+impl std::fmt::Debug for BackendCmd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password.
+        match self {
+            BackendCmd::SignIn { req, username, .. } => f
+                .debug_struct("SignIn")
+                .field("req", req)
+                .field("username", username)
+                .finish_non_exhaustive(),
+            BackendCmd::SyncCatalogue { req, cursor } => f
+                .debug_struct("SyncCatalogue")
+                .field("req", req)
+                .field("cursor", cursor)
+                .finish(),
+        }
+    }
+}
+
+/// The changes pulled from the catalogue feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueFeed {
+    pub changes: Vec<ProcedureChange>,
+    pub cursor: String,
+    pub version: u64,
+}
+
+/// What the backend service answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendEvent {
+    SignedIn {
+        req: u64,
+        result: Result<Official, ClientError>,
+    },
+    CatalogueFeed {
+        req: u64,
+        result: Result<CatalogueFeed, ClientError>,
+    },
+}
+
+/// The handle the runtime keeps. Calls run as tasks on the current tokio runtime.
+#[derive(Clone)]
+pub struct BackendService {
+    client: Arc<Client>,
+    reply: Arc<dyn Fn(BackendEvent) + Send + Sync>,
+}
+
+impl std::fmt::Debug for BackendService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackendService")
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BackendService {
+    pub fn new(client: Arc<Client>, reply: impl Fn(BackendEvent) + Send + Sync + 'static) -> Self {
+        Self {
+            client,
+            reply: Arc::new(reply),
+        }
+    }
+
+    pub fn client(&self) -> &Arc<Client> {
+        &self.client
+    }
+
+    /// Starts a call; its answer arrives through `reply`.
+    pub fn send(&self, cmd: BackendCmd) {
+        let client = self.client.clone();
+        let reply = self.reply.clone();
+        tokio::spawn(async move {
+            let event = match cmd {
+                BackendCmd::SignIn {
+                    req,
+                    username,
+                    password,
+                } => {
+                    let result = client.sign_in(&username, &password).await;
+                    drop(password);
+                    if let Err(e) = &result {
+                        tracing::warn!(class = ?e.class(), "sign-in failed: {e}");
+                    }
+                    BackendEvent::SignedIn { req, result }
+                }
+                BackendCmd::SyncCatalogue { req, cursor } => BackendEvent::CatalogueFeed {
+                    req,
+                    result: pull_catalogue(&client, cursor).await,
+                },
+            };
+            reply(event);
+        });
+    }
+}
+
+/// Pulls every page of the catalogue feed after `cursor`.
+pub async fn pull_catalogue(
+    client: &Client,
+    mut cursor: String,
+) -> Result<CatalogueFeed, ClientError> {
+    let mut changes = Vec::new();
+    loop {
+        let page = client.procedures(&cursor, FEED_PAGE).await?;
+        changes.extend(page.items);
+        cursor = page.next_cursor;
+        if !page.has_more {
+            return Ok(CatalogueFeed {
+                changes,
+                cursor,
+                version: page.catalogue_version,
+            });
+        }
+    }
+}
