@@ -30,7 +30,14 @@ const MIGRATIONS: &[&str] = &[
         key   TEXT PRIMARY KEY NOT NULL,
         value TEXT NOT NULL
     ) STRICT;",
+    // 2: the full record from the backend's catalogue feed (channels, components,
+    // legal basis), kept as sent.
+    "ALTER TABLE procedure ADD COLUMN record TEXT;",
 ];
+
+/// `meta` keys of the catalogue feed.
+pub const META_CATALOGUE_CURSOR: &str = "catalogue.cursor";
+pub const META_CATALOGUE_VERSION: &str = "catalogue.version";
 
 /// The schema version this build writes.
 #[must_use]
@@ -66,6 +73,53 @@ impl StoreError {
     }
 }
 
+/// Opens (creating the file and its folder if needed) a SQLite database the way every
+/// motcua database is opened: WAL, `synchronous=FULL`, a busy timeout, foreign keys.
+pub(crate) fn open_sqlite(path: &Path, busy_timeout: Duration) -> Result<Connection, StoreError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(busy_timeout)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+/// Brings a database up to `migrations.len()`, recorded in `PRAGMA user_version`, in one
+/// transaction; refuses a file written by a newer build.
+pub(crate) fn migrate(
+    conn: &mut Connection,
+    migrations: &[&str],
+    path: &Path,
+) -> Result<(), StoreError> {
+    let known = migrations.len() as u32;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known,
+        });
+    }
+    for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as u32 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// How an import went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -92,55 +146,18 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating if needed) the store file and brings its schema up to date.
     pub fn open(path: &Path, busy_timeout: Duration) -> Result<Self, StoreError> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(busy_timeout)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Self {
+        let mut conn = open_sqlite(path, busy_timeout)?;
+        migrate(&mut conn, MIGRATIONS, path)?;
+        Ok(Self {
             conn,
             path: path.to_path_buf(),
-        };
-        store.migrate()?;
-        Ok(store)
+        })
     }
 
     /// The file this store lives in.
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    fn migrate(&mut self) -> Result<(), StoreError> {
-        let known = schema_version();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if found > known {
-            return Err(StoreError::TooNew {
-                path: self.path.clone(),
-                found,
-                known,
-            });
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as u32 + 1)?;
-        }
-        tx.commit()?;
-        Ok(())
     }
 
     /// The schema version of the open file.
@@ -253,12 +270,82 @@ impl Store {
         }
         let codes: std::collections::HashSet<&str> =
             procedures.iter().map(|p| p.code.as_str()).collect();
+        // A local import replaces the feed's data: the next sync starts over.
+        tx.execute(
+            "DELETE FROM meta WHERE key IN (?1, ?2)",
+            params![META_CATALOGUE_CURSOR, META_CATALOGUE_VERSION],
+        )?;
         tx.commit()?;
         let before = usize::try_from(before).unwrap_or(0);
         Ok(ImportSummary {
             total: codes.len(),
             removed: before.saturating_sub(codes.len().min(before)),
         })
+    }
+
+    /// Applies changes from the backend's catalogue feed, and the cursor they bring the
+    /// store to, in one transaction: a crash leaves either all of it or none.
+    pub fn apply_catalogue_changes(
+        &mut self,
+        changes: &[crate::api::ProcedureChange],
+        cursor: &str,
+        version: u64,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut seq: i64 =
+                tx.query_row("SELECT coalesce(max(seq), 0) FROM procedure", [], |r| {
+                    r.get(0)
+                })?;
+            let mut delete = tx.prepare_cached("DELETE FROM procedure WHERE code = ?1")?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO procedure
+                    (code, local_code, name, field, days, charges_fee, fee, charge, seq, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (code) DO UPDATE SET local_code = excluded.local_code,
+                    name = excluded.name, field = excluded.field, days = excluded.days,
+                    charges_fee = excluded.charges_fee, fee = excluded.fee,
+                    charge = excluded.charge, record = excluded.record",
+            )?;
+            for change in changes {
+                let Some(record) = change.procedure.as_ref().filter(|_| !change.removed) else {
+                    delete.execute(params![change.code])?;
+                    continue;
+                };
+                // Text from the server is cleaned like any outside text.
+                let clean = |s: &str| crate::text::sanitize(s).0;
+                let p = record.to_procedure();
+                let amount = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+                seq += 1;
+                upsert.execute(params![
+                    clean(&p.code),
+                    clean(&p.local_code),
+                    clean(&p.name),
+                    clean(&p.field),
+                    p.days,
+                    p.charges_fee,
+                    amount(p.fee),
+                    amount(p.charge),
+                    seq,
+                    serde_json::to_string(record)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                ])?;
+            }
+        }
+        for (key, value) in [
+            (META_CATALOGUE_CURSOR, cursor.to_owned()),
+            (META_CATALOGUE_VERSION, version.to_string()),
+        ] {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 }
 
@@ -345,6 +432,71 @@ mod tests {
             }
         );
         assert_eq!(s.procedure_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn feed_changes_upsert_remove_and_keep_the_cursor() {
+        use crate::api::{ChannelTerms, ProcedureChange, ProcedureRecord};
+        let record = |code: &str, name: &str| ProcedureRecord {
+            code: code.into(),
+            local_code: String::new(),
+            name: name.into(),
+            field: "Hộ tịch".into(),
+            channels: vec![ChannelTerms {
+                channel: 1,
+                days: 3,
+                charges_fee: true,
+                fee: 0,
+                charge: 8_000,
+            }],
+            components: Vec::new(),
+            legal_basis: Vec::new(),
+            population_lookup: true,
+        };
+        let change = |code: &str, name: Option<&str>| ProcedureChange {
+            version: 1,
+            code: code.into(),
+            removed: name.is_none(),
+            procedure: name.map(|n| record(code, n)),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("m.db"), Duration::from_secs(1)).unwrap();
+        s.apply_catalogue_changes(
+            &[
+                change("1", Some("Đăng ký khai sinh")),
+                change("2", Some("Đăng ký kết hôn")),
+            ],
+            "2",
+            1,
+        )
+        .unwrap();
+        assert_eq!(s.meta(META_CATALOGUE_CURSOR).unwrap().as_deref(), Some("2"));
+        s.apply_catalogue_changes(
+            &[
+                change("1", None),
+                change("2", Some("Đăng ký kết hôn\u{1b}[2J")),
+            ],
+            "4",
+            2,
+        )
+        .unwrap();
+        let now = s.procedures().unwrap();
+        assert_eq!(now.len(), 1);
+        assert_eq!(
+            now[0].name, "Đăng ký kết hôn[2J",
+            "control characters are stripped"
+        );
+        assert_eq!(now[0].charge, 8_000);
+        assert_eq!(
+            s.meta(META_CATALOGUE_VERSION).unwrap().as_deref(),
+            Some("2")
+        );
+        s.replace_catalogue(&[proc("9", "A", "F")]).unwrap();
+        assert_eq!(
+            s.meta(META_CATALOGUE_CURSOR).unwrap(),
+            None,
+            "an import restarts the feed"
+        );
     }
 
     #[test]

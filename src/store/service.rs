@@ -17,6 +17,14 @@ pub enum StoreCmd {
         req: u64,
         seed_if_empty: Option<Vec<Procedure>>,
     },
+    /// Apply changes from the backend's catalogue feed with the cursor they reach, then
+    /// answer with the whole catalogue as `LoadCatalogue` does.
+    ApplyCatalogue {
+        req: u64,
+        changes: Vec<crate::api::ProcedureChange>,
+        cursor: String,
+        version: u64,
+    },
 }
 
 /// What the store thread answers.
@@ -26,6 +34,8 @@ pub enum StoreEvent {
     Catalogue {
         req: u64,
         result: Result<Vec<Procedure>, String>,
+        /// Where the backend's catalogue feed left off (`None`: never synced).
+        cursor: Option<String>,
     },
 }
 
@@ -52,21 +62,59 @@ impl StoreService {
                     e.to_string()
                 });
                 for cmd in rx {
-                    match (&mut store, cmd) {
+                    let (req, result) = match (&mut store, cmd) {
                         (Ok(s), StoreCmd::LoadCatalogue { req, seed_if_empty }) => {
-                            let result = load_catalogue(s, seed_if_empty).map_err(|e| {
-                                tracing::error!(error = %e, "cannot read the catalogue");
-                                e.to_string()
-                            });
-                            reply(StoreEvent::Catalogue { req, result });
+                            (req, load_catalogue(s, seed_if_empty))
                         }
-                        (Err(e), StoreCmd::LoadCatalogue { req, .. }) => {
+                        (
+                            Ok(s),
+                            StoreCmd::ApplyCatalogue {
+                                req,
+                                changes,
+                                cursor,
+                                version,
+                            },
+                        ) => {
+                            let applied = s
+                                .apply_catalogue_changes(&changes, &cursor, version)
+                                .and_then(|()| load_catalogue(s, None));
+                            if applied.is_ok() {
+                                tracing::info!(
+                                    changes = changes.len(),
+                                    version,
+                                    "catalogue feed applied"
+                                );
+                            }
+                            (req, applied)
+                        }
+                        (
+                            Err(e),
+                            StoreCmd::LoadCatalogue { req, .. }
+                            | StoreCmd::ApplyCatalogue { req, .. },
+                        ) => {
                             reply(StoreEvent::Catalogue {
                                 req,
                                 result: Err(e.clone()),
+                                cursor: None,
                             });
+                            continue;
                         }
-                    }
+                    };
+                    let Ok(s) = &store else { continue };
+                    let cursor = s.meta(super::META_CATALOGUE_CURSOR).ok().flatten();
+                    let result = result.map_err(|e| {
+                        tracing::error!(error = %e, "catalogue");
+                        if e.is_disk_full() {
+                            format!("ổ đĩa đầy / disk full: {e}")
+                        } else {
+                            e.to_string()
+                        }
+                    });
+                    reply(StoreEvent::Catalogue {
+                        req,
+                        result,
+                        cursor,
+                    });
                 }
             })?;
         Ok(Self { tx })
@@ -108,7 +156,7 @@ mod tests {
             req: 1,
             seed_if_empty: Some(sample.clone())
         }));
-        let StoreEvent::Catalogue { req, result } =
+        let StoreEvent::Catalogue { req, result, .. } =
             rx.recv_timeout(Duration::from_secs(10)).unwrap();
         assert_eq!(req, 1);
         assert_eq!(result.unwrap(), sample);
@@ -116,7 +164,7 @@ mod tests {
             req: 2,
             seed_if_empty: Some(vec![])
         }));
-        let StoreEvent::Catalogue { req, result } =
+        let StoreEvent::Catalogue { req, result, .. } =
             rx.recv_timeout(Duration::from_secs(10)).unwrap();
         assert_eq!(req, 2);
         assert_eq!(
@@ -140,7 +188,7 @@ mod tests {
             req: 9,
             seed_if_empty: None,
         });
-        let StoreEvent::Catalogue { req, result } =
+        let StoreEvent::Catalogue { req, result, .. } =
             rx.recv_timeout(Duration::from_secs(10)).unwrap();
         assert_eq!(req, 9);
         assert!(result.unwrap_err().contains("not-a-dir"));
