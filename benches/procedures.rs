@@ -47,6 +47,7 @@ impl Rig {
             match_mode: mode,
             demo: true,
             seed_catalogue: None,
+            backend: motcua::app::BackendMode::None,
         };
         let mut state = State::new(opts, 80, 24);
         let _ = state.init();
@@ -55,6 +56,7 @@ impl Rig {
             Msg::Store(StoreEvent::Catalogue {
                 req: 1,
                 result: Ok(catalogue),
+                cursor: None,
             }),
         );
         Self {

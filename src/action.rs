@@ -53,6 +53,8 @@ actions! {
     Reload => "reload",
     ToggleLanguage => "toggle_language",
     Redraw => "redraw",
+    NextField => "next_field",
+    PrevField => "prev_field",
 }
 
 impl std::fmt::Display for Action {

@@ -38,6 +38,9 @@ pub struct Cli {
     /// Draw borders with ASCII characters.
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// The provincial backend's URL (default: the embedded demo backend).
+    #[arg(long, global = true, value_name = "URL")]
+    pub backend: Option<String>,
     /// Print the version and the config, data and log paths.
     #[arg(short = 'V', long)]
     pub version: bool,
@@ -59,6 +62,43 @@ pub enum Command {
         #[command(subcommand)]
         command: CatalogueCommand,
     },
+    /// Run the reference provincial backend (or, with --add-official, create an account).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Data folder of the backend (default: DATA/server).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, default_value = crate::server::DEFAULT_ADDR)]
+    pub addr: std::net::SocketAddr,
+    /// People to generate when the data folder is new (1,000,000 works).
+    #[arg(long, default_value_t = 10_000)]
+    pub citizens: usize,
+    /// Procedures to generate when the data folder is new.
+    #[arg(long, default_value_t = 2_000)]
+    pub procedures: usize,
+    /// Seed of the generated data (same seed, same data).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, default_value_t = 900, value_name = "SECONDS")]
+    pub token_ttl: u64,
+    /// Create (or reset) the account USERNAME, reading its password from standard
+    /// input, then exit.
+    #[arg(long, value_name = "USERNAME")]
+    pub add_official: Option<String>,
+    /// The official's full name (with --add-official).
+    #[arg(long, requires = "add_official")]
+    pub full_name: Option<String>,
+    /// The official's unit code, the prefix of its dossier codes (with --add-official).
+    #[arg(long, requires = "add_official", default_value = crate::server::DEMO_UNIT)]
+    pub unit: String,
+    /// Test only: mount /v1/_test/faults so tests can break the server on purpose.
+    #[arg(long, hide = true)]
+    pub test_faults: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,6 +187,9 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
     if cli.ascii {
         config.ui.ascii = true;
     }
+    if let Some(url) = cli.backend {
+        config.backend.url = url;
+    }
     let lang = config.ui.lang;
     if cli.version {
         print_version(paths, lang);
@@ -177,7 +220,143 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
                     output,
                 },
         }) => generate_catalogue(lang, count, seed, output.as_deref()),
+        Some(Command::Serve(args)) => serve(paths, lang, args),
     }
+}
+
+fn serve(paths: &Paths, lang: Lang, args: ServeArgs) -> Result<(), Failure> {
+    let data_dir = args.data.unwrap_or_else(|| paths.data_dir.join("server"));
+    let opts = crate::server::ServeOptions {
+        data_dir: data_dir.clone(),
+        addr: args.addr,
+        citizens: args.citizens,
+        procedures: args.procedures,
+        seed: args.seed,
+        token_ttl_s: args.token_ttl.max(1),
+        test_faults: args.test_faults,
+        demo: false,
+    };
+    let fail = |e: &dyn std::fmt::Display| Failure::runtime(lang.f("serve.error", &[("error", e)]));
+    let started = std::time::Instant::now();
+    let state = crate::server::prepare(&opts, |step| {
+        eprintln!("{}", lang.f("serve.step", &[("step", &step)]));
+    })
+    .map_err(|e| fail(&e))?;
+    if let Some(username) = args.add_official {
+        let username = username.trim().to_owned();
+        if username.is_empty()
+            || username
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Failure::usage(lang.t("serve.bad_username").to_string()));
+        }
+        let password = read_new_password(lang)?;
+        let full_name = args.full_name.unwrap_or_else(|| username.clone());
+        crate::server::add_official(&state, &username, &full_name, &args.unit, &password)
+            .map_err(|e| fail(&e))?;
+        println!(
+            "{}",
+            lang.f(
+                "serve.official_added",
+                &[("user", &username), ("unit", &args.unit)]
+            )
+        );
+        return Ok(());
+    }
+    let running = crate::server::spawn(state, opts.addr).map_err(|e| fail(&e))?;
+    tracing::info!(addr = %running.addr, "reference backend listening");
+    eprintln!(
+        "{}",
+        lang.f(
+            "serve.listening",
+            &[
+                ("url", &running.url()),
+                ("dir", &data_dir.display()),
+                ("secs", &format!("{:.1}", started.elapsed().as_secs_f64()))
+            ]
+        )
+    );
+    wait_for_stop_signal().map_err(|e| fail(&e))?;
+    drop(running);
+    Ok(())
+}
+
+/// Blocks until SIGINT, SIGTERM or SIGHUP.
+fn wait_for_stop_signal() -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let mut term = signal(SignalKind::terminate())?;
+        let mut hup = signal(SignalKind::hangup())?;
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+        Ok(())
+    })
+}
+
+/// Reads a new password: twice without echo on a terminal, one line from a pipe.
+/// Never from argv or the environment, so it stays out of `ps` and shell history.
+fn read_new_password(lang: Lang) -> Result<String, Failure> {
+    let password = if std::io::stdin().is_terminal() {
+        let first = read_secret(lang.t("serve.password_prompt"))
+            .map_err(|e| Failure::runtime(e.to_string()))?;
+        let again = read_secret(lang.t("serve.password_again"))
+            .map_err(|e| Failure::runtime(e.to_string()))?;
+        if first != again {
+            return Err(Failure::usage(
+                lang.t("serve.password_mismatch").to_string(),
+            ));
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| Failure::runtime(e.to_string()))?;
+        line.trim_end_matches(['\n', '\r']).to_owned()
+    };
+    if password.chars().count() < 8 {
+        return Err(Failure::usage(lang.t("serve.password_short").to_string()));
+    }
+    Ok(password)
+}
+
+/// Reads a line from the terminal without echoing it.
+fn read_secret(prompt: &str) -> std::io::Result<String> {
+    use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    use ratatui::crossterm::terminal;
+    eprint!("{prompt}: ");
+    std::io::stderr().flush()?;
+    terminal::enable_raw_mode()?;
+    let mut secret = String::new();
+    let result = loop {
+        match event::read() {
+            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
+                KeyCode::Enter => break Ok(()),
+                KeyCode::Esc => break Err(std::io::Error::other("cancelled")),
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    break Err(std::io::Error::other("cancelled"));
+                }
+                KeyCode::Backspace => {
+                    secret.pop();
+                }
+                KeyCode::Char(c) => secret.push(c),
+                _ => {}
+            },
+            Ok(Event::Paste(text)) => secret.push_str(text.trim_end_matches(['\n', '\r'])),
+            Ok(_) => {}
+            Err(e) => break Err(e),
+        }
+    };
+    let _ = terminal::disable_raw_mode();
+    eprintln!();
+    result.map(|()| secret)
 }
 
 fn print_version(paths: &Paths, lang: Lang) {
@@ -255,13 +434,15 @@ fn run_tui(paths: &Paths, config: &Config) -> Result<(), Failure> {
         no_color.as_deref(),
         term.as_deref(),
     );
+    let (backend, mode, profile) = connect_backend(paths, config)?;
     let opts = Options {
         lang,
         theme,
         keymap,
         match_mode: config.procedures.match_mode,
-        demo: true,
-        seed_catalogue: Some(catalogue::sample()),
+        demo: mode == app::BackendMode::Demo,
+        seed_catalogue: None,
+        backend: mode,
     };
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
@@ -269,10 +450,89 @@ fn run_tui(paths: &Paths, config: &Config) -> Result<(), Failure> {
     );
     app::runtime::run(
         opts,
-        paths.store_file(DEMO_PROFILE),
+        paths.store_file(&profile),
         Duration::from_millis(config.store.busy_timeout_ms),
+        Some(backend),
     )
     .map_err(|e| Failure::runtime(lang.f("cli.terminal_error", &[("error", &e)])))
+}
+
+/// The backend the TUI talks to: the configured one, or the embedded demo started here
+/// on a loopback port. Returns it with the mode and the local store's profile name.
+fn connect_backend(
+    paths: &Paths,
+    config: &Config,
+) -> Result<(app::runtime::Backend, app::BackendMode, String), Failure> {
+    use crate::api::client::{Client, ClientOptions};
+    let lang = config.ui.lang;
+    let client = |url: &str| {
+        let mut opts = ClientOptions::new(url);
+        opts.timeout = Duration::from_secs(config.backend.timeout_s.max(1));
+        if !config.backend.ca_file.is_empty() {
+            opts.ca_file = Some(PathBuf::from(&config.backend.ca_file));
+        }
+        Client::new(&opts)
+            .map(std::sync::Arc::new)
+            .map_err(|e| Failure::usage(lang.f("cli.backend_error", &[("error", &e)])))
+    };
+    let url = config.backend.url.trim();
+    if !url.is_empty() {
+        let client = client(url)?;
+        let profile = profile_for(client.base_url());
+        let mode = app::BackendMode::Remote {
+            url: client.base_url().to_owned(),
+        };
+        let backend = app::runtime::Backend {
+            client,
+            auto_sign_in: None,
+            server: None,
+        };
+        return Ok((backend, mode, profile));
+    }
+    let fail =
+        |e: &dyn std::fmt::Display| Failure::runtime(lang.f("cli.demo_error", &[("error", e)]));
+    let mut opts = crate::server::ServeOptions::new(paths.data_dir.join("demo-backend"));
+    opts.addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    opts.demo = true;
+    let state = crate::server::prepare(&opts, |_| {
+        eprintln!("{}", lang.t("cli.demo_preparing"));
+    })
+    .map_err(|e| fail(&e))?;
+    let password = crate::server::auth::new_token("demo_").map_err(|e| fail(&e))?;
+    crate::server::add_official(
+        &state,
+        crate::server::DEMO_USERNAME,
+        crate::server::DEMO_FULL_NAME,
+        crate::server::DEMO_UNIT,
+        &password,
+    )
+    .map_err(|e| fail(&e))?;
+    let server = crate::server::spawn(state, opts.addr).map_err(|e| fail(&e))?;
+    let client = client(&server.url())?;
+    let backend = app::runtime::Backend {
+        client,
+        auto_sign_in: Some((crate::server::DEMO_USERNAME.to_owned(), password)),
+        server: Some(server),
+    };
+    Ok((backend, app::BackendMode::Demo, DEMO_PROFILE.to_owned()))
+}
+
+/// The local profile of a backend: its host and port, in characters safe for a folder.
+fn profile_for(base_url: &str) -> String {
+    let host = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let safe: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("backend-{safe}")
 }
 
 fn import_catalogue(

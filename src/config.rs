@@ -136,6 +136,28 @@ impl Default for StoreConfig {
     }
 }
 
+/// `[backend]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackendConfig {
+    /// The provincial backend's address; empty runs the embedded demo backend.
+    pub url: String,
+    /// A PEM file of CA certificates to trust instead of the system's; empty: system.
+    pub ca_file: String,
+    /// Limit for one call to the backend, in seconds.
+    pub timeout_s: u64,
+}
+
+impl Default for BackendConfig {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            ca_file: String::new(),
+            timeout_s: 15,
+        }
+    }
+}
+
 /// `[log]`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -169,6 +191,7 @@ pub struct Config {
     pub ui: UiConfig,
     pub procedures: ProceduresConfig,
     pub store: StoreConfig,
+    pub backend: BackendConfig,
     pub log: LogConfig,
 }
 
@@ -210,7 +233,8 @@ impl Config {
         Ok(Loaded { config, user_file })
     }
 
-    /// Applies `MOTCUA_LANG`, `MOTCUA_THEME`, `MOTCUA_ASCII` and `MOTCUA_LOG`.
+    /// Applies `MOTCUA_LANG`, `MOTCUA_THEME`, `MOTCUA_ASCII`, `MOTCUA_BACKEND_URL` and
+    /// `MOTCUA_LOG`.
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), FileError> {
         let env_error = |name: &str, problem: String| FileError {
             file: PathBuf::from(format!("${name}")),
@@ -244,6 +268,9 @@ impl Config {
                     ));
                 }
             };
+        }
+        if let Some(v) = get("MOTCUA_BACKEND_URL").filter(|v| !v.is_empty()) {
+            self.backend.url = v;
         }
         if let Some(v) = get("MOTCUA_LOG").filter(|v| !v.is_empty()) {
             self.log.level = parse("MOTCUA_LOG", "level", v)?

@@ -30,6 +30,7 @@ pub enum Group {
     Help,
     Palette,
     Confirm,
+    SignIn,
 }
 
 impl Group {
@@ -42,6 +43,7 @@ impl Group {
         Group::Help,
         Group::Palette,
         Group::Confirm,
+        Group::SignIn,
     ];
 
     /// The name used in the keymap file.
@@ -55,6 +57,7 @@ impl Group {
             Group::Help => "help",
             Group::Palette => "palette",
             Group::Confirm => "confirm",
+            Group::SignIn => "sign_in",
         }
     }
 
@@ -65,7 +68,7 @@ impl Group {
     /// Whether plain characters typed in this group are text, not commands.
     #[must_use]
     pub const fn takes_text(self) -> bool {
-        matches!(self, Group::Filter | Group::Palette)
+        matches!(self, Group::Filter | Group::Palette | Group::SignIn)
     }
 }
 

@@ -6,14 +6,19 @@
 //! services (`store`), and on top the application (`app`, `screens`, `ui`) and the CLI.
 
 pub mod action;
+pub mod api;
 pub mod app;
+pub mod calendar;
 pub mod catalogue;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod i18n;
 pub mod keymap;
 pub mod paths;
+pub mod rng;
 pub mod screens;
+pub mod server;
 pub mod store;
 pub mod text;
 pub mod theme;

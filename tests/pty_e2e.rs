@@ -145,24 +145,6 @@ impl Session {
     }
 }
 
-fn import_sample(dir: &Path) {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/sample-catalogue.json");
-    let mut cmd = std::process::Command::new(BIN);
-    for (k, v) in env_for(dir) {
-        cmd.env(k, v);
-    }
-    let out = cmd
-        .args(["catalogue", "import"])
-        .arg(sample)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The rows of the list that show a procedure: they start with its STT.
 fn procedure_rows(screen: &str) -> Vec<String> {
     screen
@@ -182,27 +164,39 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// How many procedures of the demo catalogue the filter `thu vien` matches.
+fn thu_vien_matches() -> usize {
+    let q = motcua::text::Query::new("thu vien", motcua::text::MatchMode::AllWords);
+    motcua::server::synth::catalogue(2000, 1)
+        .iter()
+        .filter(|p| q.matches(&motcua::text::Folded::new(&p.name)).is_some())
+        .count()
+}
+
 #[test]
-fn filter_thu_vien_lists_the_three_library_procedures_then_quits_cleanly() {
+fn demo_opens_the_full_catalogue_and_filters_thu_vien() {
     let dir = tempfile::tempdir().unwrap();
-    import_sample(dir.path());
     let mut s = Session::start(dir.path(), &[]);
-    let screen = s.wait_for("14 thủ tục");
+    // The embedded demo backend's feed brings the full catalogue; DEMO shows.
+    let screen = s.wait_for("2000 thủ tục");
+    assert!(screen.contains("DEMO"), "{screen}");
+    assert!(
+        screen.contains("demo"),
+        "the demo official is signed in:\n{screen}"
+    );
     assert!(procedure_rows(&screen).len() >= 10, "{screen}");
 
     s.send("/thu vien");
-    let screen = s.wait_for("3/14");
+    let n = thu_vien_matches();
+    assert!(n >= 3);
+    let screen = s.wait_for(&format!("{n}/2000"));
     let rows = procedure_rows(&screen);
-    assert_eq!(
-        rows.len(),
-        3,
-        "exactly the three library procedures:\n{screen}"
-    );
-    for (i, row) in rows.iter().enumerate() {
+    // The three library procedures of seed 000 come first, verbatim.
+    for (i, row) in rows.iter().take(3).enumerate() {
         assert!(
             row.trim_start()
                 .starts_with(&format!("{} Thủ tục thông báo", i + 1)),
-            "{row}"
+            "{row}\n{screen}"
         );
     }
     assert!(!screen.contains("Tham vấn"));
@@ -226,6 +220,88 @@ fn filter_thu_vien_lists_the_three_library_procedures_then_quits_cleanly() {
     );
 }
 
+/// `motcua serve` in the background, stopped (SIGTERM) when dropped.
+struct Served(std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_with_a_created_official_then_sign_in_over_the_backend_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("server");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let serve_args = |extra: &[&str]| {
+        let mut cmd = std::process::Command::new(BIN);
+        for (k, v) in env_for(dir.path()) {
+            cmd.env(k, v);
+        }
+        cmd.arg("serve")
+            .arg("--data")
+            .arg(&data)
+            .args(["--addr", &addr, "--citizens", "200", "--procedures", "50"])
+            .args(extra);
+        cmd
+    };
+    // The password comes on standard input, never in argv.
+    let mut add = serve_args(&["--add-official", "canbo1", "--full-name", "Lê Thị Hoà"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all("mật-khẩu-dài\n".as_bytes())
+        .unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("canbo1"));
+
+    let _served = Served(
+        serve_args(&[])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(Instant::now() < deadline, "motcua serve did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let url = format!("http://{addr}");
+    let mut s = Session::start(dir.path(), &[("MOTCUA_BACKEND_URL", &url)]);
+    let screen = s.wait_for("Đăng nhập");
+    assert!(!screen.contains("DEMO"), "{screen}");
+    s.send("canbo1\r");
+    s.send("sai-mat-khau\r");
+    s.wait_for("không đúng");
+    s.send("mật-khẩu-dài\r");
+    let screen = s.wait_for("50 thủ tục");
+    assert!(screen.contains("canbo1"), "{screen}");
+    assert!(!screen.contains("mật-khẩu"), "the password is never shown");
+    s.send("q");
+    assert!(s.wait_exit().success());
+}
+
 #[test]
 fn no_color_and_vt100_get_no_colour_codes() {
     let dir = tempfile::tempdir().unwrap();
@@ -234,9 +310,9 @@ fn no_color_and_vt100_get_no_colour_codes() {
         [("NO_COLOR", ""), ("TERM", "vt100")],
     ] {
         let mut s = Session::start(dir.path(), &env);
-        s.wait_for("14 thủ tục");
+        s.wait_for("2000 thủ tục");
         s.send("/thu vien");
-        s.wait_for("3/14");
+        s.wait_for(&format!("{}/2000", thu_vien_matches()));
         s.send("\r");
         s.send("q");
         assert!(s.wait_exit().success());
@@ -263,7 +339,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     for signal in ["-TERM", "-HUP"] {
         let mut s = Session::start(dir.path(), &[]);
-        s.wait_for("14 thủ tục");
+        s.wait_for("2000 thủ tục");
         let pid = s.child.process_id().expect("pid").to_string();
         let killed = std::process::Command::new("kill")
             .args([signal, &pid])

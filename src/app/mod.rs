@@ -11,10 +11,14 @@ pub mod term;
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
 use crate::action::Action;
+use crate::api::Official;
+use crate::api::client::ErrorClass;
+use crate::api::service::{BackendCmd, BackendEvent};
 use crate::catalogue::Procedure;
 use crate::i18n::Lang;
 use crate::keymap::{Group, Key, Keymap};
 use crate::screens::procedures::ProceduresState;
+use crate::screens::sign_in::SignInState;
 use crate::store::service::{StoreCmd, StoreEvent};
 use crate::text::MatchMode;
 use crate::theme::Theme;
@@ -32,6 +36,7 @@ pub enum Msg {
     Paste(String),
     Resize(u16, u16),
     Store(StoreEvent),
+    Backend(BackendEvent),
     /// SIGTERM, SIGHUP or the terminal's input closed: leave cleanly.
     Shutdown,
 }
@@ -40,6 +45,12 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Store(StoreCmd),
+    Backend(BackendCmd),
+    /// Sign in with the credentials the runtime holds (the embedded demo's official);
+    /// the answer comes back as `BackendEvent::SignedIn { req, .. }`.
+    AutoSignIn {
+        req: u64,
+    },
     /// Clear and fully repaint the terminal.
     ClearScreen,
     Quit,
@@ -56,6 +67,26 @@ pub struct Flash {
 #[derive(Debug, Clone)]
 pub enum Screen {
     Procedures(ProceduresState),
+    SignIn(SignInState),
+}
+
+/// How the app reaches its backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendMode {
+    /// No backend: local data only (tests, benchmarks).
+    None,
+    /// The embedded demo backend: the runtime signs the demo official in.
+    Demo,
+    /// A configured backend: the official signs in on the sign-in screen.
+    Remote { url: String },
+}
+
+/// Whether the backend answered lately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Unknown,
+    Online,
+    Offline,
 }
 
 /// How the app was started.
@@ -69,6 +100,7 @@ pub struct Options {
     pub demo: bool,
     /// Procedures to put into an empty catalogue (the demo's sample).
     pub seed_catalogue: Option<Vec<Procedure>>,
+    pub backend: BackendMode,
 }
 
 /// All the state of the app, owned by the app loop alone.
@@ -83,6 +115,18 @@ pub struct State {
     pub screens: Vec<Screen>,
     pub layers: Vec<Layer>,
     pub flash: Option<Flash>,
+    pub backend: BackendMode,
+    /// The signed-in official.
+    pub official: Option<Official>,
+    pub link: Link,
+    /// Whether the local catalogue has been read (the feed cursor is then known).
+    catalogue_read: bool,
+    /// Where the catalogue feed left off (`None`: never synced).
+    feed_cursor: Option<String>,
+    /// The catalogue pull in flight.
+    feed_req: Option<u64>,
+    /// The demo's automatic sign-in in flight.
+    auto_sign_in: Option<u64>,
     seed_catalogue: Option<Vec<Procedure>>,
     next_req: u64,
 }
@@ -138,6 +182,10 @@ impl State {
     /// A new state at the given terminal size; call [`State::init`] for the first effects.
     #[must_use]
     pub fn new(opts: Options, width: u16, height: u16) -> Self {
+        let mut screens = vec![Screen::Procedures(ProceduresState::new(opts.match_mode))];
+        if let BackendMode::Remote { url } = &opts.backend {
+            screens.push(Screen::SignIn(SignInState::new(url)));
+        }
         Self {
             lang: opts.lang,
             theme: opts.theme,
@@ -145,24 +193,145 @@ impl State {
             demo: opts.demo,
             width,
             height,
-            screens: vec![Screen::Procedures(ProceduresState::new(opts.match_mode))],
+            screens,
             layers: Vec::new(),
             flash: None,
+            backend: opts.backend,
+            official: None,
+            link: Link::Unknown,
+            catalogue_read: false,
+            feed_cursor: None,
+            feed_req: None,
+            auto_sign_in: None,
             seed_catalogue: opts.seed_catalogue,
             next_req: 0,
         }
     }
 
-    /// The effects to run at start: load the catalogue.
+    /// The effects to run at start: read the local catalogue (it works offline), and
+    /// sign the demo official in.
     pub fn init(&mut self) -> Vec<Effect> {
         let req = self.request_id();
         let seed = self.seed_catalogue.take();
-        let Screen::Procedures(p) = self.screen_mut();
-        p.start_loading(req);
-        vec![Effect::Store(StoreCmd::LoadCatalogue {
+        if let Some(p) = self.procedures_mut() {
+            p.start_loading(req);
+        }
+        let mut effects = vec![Effect::Store(StoreCmd::LoadCatalogue {
             req,
             seed_if_empty: seed,
-        })]
+        })];
+        if self.backend == BackendMode::Demo {
+            let req = self.request_id();
+            self.auto_sign_in = Some(req);
+            effects.push(Effect::AutoSignIn { req });
+        }
+        effects
+    }
+
+    /// The procedure list (the bottom screen).
+    fn procedures_mut(&mut self) -> Option<&mut ProceduresState> {
+        self.screens.iter_mut().find_map(|s| match s {
+            Screen::Procedures(p) => Some(p),
+            Screen::SignIn(_) => None,
+        })
+    }
+
+    /// Pulls the catalogue feed once signed in and the local catalogue's cursor is known.
+    fn sync_catalogue(&mut self) -> Vec<Effect> {
+        if self.official.is_none() || !self.catalogue_read || self.feed_req.is_some() {
+            return Vec::new();
+        }
+        let cursor = self.feed_cursor.clone().unwrap_or_default();
+        let req = self.request_id();
+        self.feed_req = Some(req);
+        vec![Effect::Backend(BackendCmd::SyncCatalogue { req, cursor })]
+    }
+
+    fn on_backend(&mut self, event: BackendEvent) -> Vec<Effect> {
+        match event {
+            BackendEvent::SignedIn { req, result } => {
+                if self.auto_sign_in == Some(req) {
+                    self.auto_sign_in = None;
+                    match result {
+                        Ok(official) => {
+                            self.link = Link::Online;
+                            self.official = Some(official);
+                            return self.sync_catalogue();
+                        }
+                        Err(e) => {
+                            self.link_failed(e.class());
+                            self.flash = Some(Flash {
+                                text: self.lang.f(
+                                    "flash.sign_in_failed",
+                                    &[("error", &crate::text::sanitize(&e.to_string()).0)],
+                                ),
+                                error: true,
+                            });
+                            return Vec::new();
+                        }
+                    }
+                }
+                let done = match self.screens.last_mut() {
+                    Some(Screen::SignIn(s)) => s.on_signed_in(req, &result),
+                    _ => false,
+                };
+                if let Err(e) = &result {
+                    self.link_failed(e.class());
+                }
+                if done && let Ok(official) = result {
+                    self.link = Link::Online;
+                    self.official = Some(official);
+                    self.screens.pop();
+                    return self.sync_catalogue();
+                }
+                Vec::new()
+            }
+            BackendEvent::CatalogueFeed { req, result } => {
+                if self.feed_req != Some(req) {
+                    return Vec::new();
+                }
+                self.feed_req = None;
+                match result {
+                    Ok(feed) => {
+                        self.link = Link::Online;
+                        if feed.changes.is_empty() {
+                            return Vec::new();
+                        }
+                        let req = self.request_id();
+                        if let Some(p) = self.procedures_mut() {
+                            p.expect_reload(req);
+                        }
+                        vec![Effect::Store(StoreCmd::ApplyCatalogue {
+                            req,
+                            changes: feed.changes,
+                            cursor: feed.cursor,
+                            version: feed.version,
+                        })]
+                    }
+                    Err(e) => {
+                        self.link_failed(e.class());
+                        let key = if e.class() == ErrorClass::Offline {
+                            "flash.catalogue_offline"
+                        } else {
+                            "flash.catalogue_failed"
+                        };
+                        self.flash = Some(Flash {
+                            text: self
+                                .lang
+                                .f(key, &[("error", &crate::text::sanitize(&e.to_string()).0)]),
+                            error: true,
+                        });
+                        Vec::new()
+                    }
+                }
+            }
+        }
+    }
+
+    fn link_failed(&mut self, class: ErrorClass) {
+        if class == ErrorClass::Offline {
+            self.link = Link::Offline;
+        }
     }
 
     /// A fresh request id, so that stale answers can be told apart.
@@ -179,12 +348,6 @@ impl State {
             .expect("the screen stack is never empty")
     }
 
-    fn screen_mut(&mut self) -> &mut Screen {
-        self.screens
-            .last_mut()
-            .expect("the screen stack is never empty")
-    }
-
     /// The key group in effect: the top layer's, or the top screen's.
     #[must_use]
     pub fn group(&self) -> Group {
@@ -193,6 +356,7 @@ impl State {
         }
         match self.screen() {
             Screen::Procedures(p) => p.group(),
+            Screen::SignIn(s) => s.group(),
         }
     }
 
@@ -220,6 +384,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let outcome = match (state.layers.last_mut(), state.screens.last_mut()) {
                 (Some(layer), _) => layer.on_paste(&text),
                 (None, Some(Screen::Procedures(p))) => p.on_paste(&text, state.height),
+                (None, Some(Screen::SignIn(s))) => s.on_paste(&text),
                 (None, None) => Outcome::default(),
             };
             apply(state, outcome)
@@ -227,20 +392,29 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Resize(w, h) => {
             state.width = w;
             state.height = h;
-            for screen in &mut state.screens {
-                match screen {
-                    Screen::Procedures(p) => p.resize(h),
-                }
+            if let Some(p) = state.procedures_mut() {
+                p.resize(h);
             }
             Vec::new()
         }
-        Msg::Store(StoreEvent::Catalogue { req, result }) => {
-            for screen in &mut state.screens {
-                let Screen::Procedures(p) = screen;
-                p.on_catalogue(req, result.clone(), state.height);
+        Msg::Store(StoreEvent::Catalogue {
+            req,
+            result,
+            cursor,
+        }) => {
+            let height = state.height;
+            let ok = result.is_ok();
+            let ours = state
+                .procedures_mut()
+                .is_some_and(|p| p.on_catalogue(req, result, height));
+            if ours && ok {
+                state.catalogue_read = true;
+                state.feed_cursor = cursor;
+                return state.sync_catalogue();
             }
             Vec::new()
         }
+        Msg::Backend(event) => state.on_backend(event),
         Msg::Shutdown => vec![Effect::Quit],
     }
 }
@@ -256,6 +430,7 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
         let outcome = match (state.layers.last_mut(), state.screens.last_mut()) {
             (Some(layer), _) => layer.on_text_key(key),
             (None, Some(Screen::Procedures(p))) => p.on_text_key(key, state.height),
+            (None, Some(Screen::SignIn(s))) => s.on_text_key(key),
             (None, None) => Outcome::default(),
         };
         return apply(state, outcome);
@@ -296,6 +471,14 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
                     let req = state.next_req + 1;
                     let out = p.on_action(action, height, req);
                     if out.effects.iter().any(|e| matches!(e, Effect::Store(_))) {
+                        state.next_req = req;
+                    }
+                    out
+                }
+                (None, Some(Screen::SignIn(s))) => {
+                    let req = state.next_req + 1;
+                    let out = s.on_action(action, req);
+                    if !out.effects.is_empty() {
                         state.next_req = req;
                     }
                     out

@@ -4,8 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{Screen, State};
+use super::{Link, Screen, State};
 use crate::screens::procedures::{self, Load};
+use crate::screens::sign_in;
 use crate::ui::widgets;
 
 /// Draws one frame.
@@ -30,14 +31,27 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
     };
 
     let demo = state.demo.then(|| lang.t("app.demo"));
+    let mut right = Vec::new();
+    if let Some(o) = &state.official {
+        right.push(crate::text::sanitize(&o.username).0);
+    }
+    match state.link {
+        Link::Offline => right.push(lang.t("app.offline").to_owned()),
+        Link::Online | Link::Unknown => {}
+    }
     match state.screen() {
         Screen::Procedures(p) => {
-            let count = match p.load {
-                Load::Loaded => lang.f("proc.count", &[("n", &p.entries.len())]),
-                _ => String::new(),
-            };
-            widgets::status_bar(frame, status, theme, lang.t("proc.title"), &count, demo);
+            if p.load == Load::Loaded {
+                right.insert(0, lang.f("proc.count", &[("n", &p.entries.len())]));
+            }
+            let right = right.join(" · ");
+            widgets::status_bar(frame, status, theme, lang.t("proc.title"), &right, demo);
             procedures::render(p, frame, body, lang, theme);
+        }
+        Screen::SignIn(s) => {
+            let right = right.join(" · ");
+            widgets::status_bar(frame, status, theme, lang.t("signin.title"), &right, demo);
+            sign_in::render(s, frame, body, lang, theme);
         }
     }
     for layer in &state.layers {

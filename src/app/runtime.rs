@@ -10,13 +10,33 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::term::{self, Tui};
 use super::{Effect, Msg, Options, State, render::render, update};
+use crate::api::client::Client;
+use crate::api::service::{BackendCmd, BackendService};
 use crate::store::service::StoreService;
+
+/// The backend the app talks to.
+pub struct Backend {
+    pub client: std::sync::Arc<Client>,
+    /// Credentials the runtime signs in with by itself (the embedded demo's official).
+    /// Kept here, outside the app state, and never logged.
+    pub auto_sign_in: Option<(String, String)>,
+    /// The embedded demo server, stopped when the app ends.
+    pub server: Option<crate::server::RunningServer>,
+}
+
+/// The services the runtime carries effects out with.
+struct Services {
+    store: StoreService,
+    backend: Option<BackendService>,
+    auto_sign_in: Option<(String, String)>,
+}
 
 /// Starts the app in the terminal and runs it until the user quits.
 pub fn run(
     opts: Options,
     store_path: std::path::PathBuf,
     busy_timeout: Duration,
+    backend: Option<Backend>,
 ) -> io::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -27,13 +47,29 @@ pub fn run(
         let store = StoreService::spawn(store_path, busy_timeout, move |ev| {
             let _ = store_tx.send(Msg::Store(ev));
         })?;
+        let (backend_service, auto_sign_in, server) = match backend {
+            Some(b) => {
+                let backend_tx = tx.clone();
+                let service = BackendService::new(b.client, move |ev| {
+                    let _ = backend_tx.send(Msg::Backend(ev));
+                });
+                (Some(service), b.auto_sign_in, b.server)
+            }
+            None => (None, None, None),
+        };
+        let services = Services {
+            store,
+            backend: backend_service,
+            auto_sign_in,
+        };
         term::install_panic_hook();
         let mut tui = Tui::enter()?;
         spawn_input_reader(tx.clone());
         let size = tui.terminal.size()?;
         let mut state = State::new(opts, size.width, size.height);
-        let result = event_loop(&mut state, &mut tui, rx, &store).await;
+        let result = event_loop(&mut state, &mut tui, rx, &services).await;
         drop(tui);
+        drop(server);
         result
     })
 }
@@ -68,7 +104,7 @@ async fn event_loop(
     state: &mut State,
     tui: &mut Tui,
     mut rx: UnboundedReceiver<Msg>,
-    store: &StoreService,
+    services: &Services,
 ) -> io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -76,7 +112,7 @@ async fn event_loop(
     let mut sigint = signal(SignalKind::interrupt())?;
 
     let effects = state.init();
-    if run_effects(effects, tui, store)? {
+    if run_effects(effects, tui, services)? {
         return Ok(());
     }
     draw(state, tui)?;
@@ -87,10 +123,10 @@ async fn event_loop(
             _ = sighup.recv() => Msg::Shutdown,
             _ = sigint.recv() => Msg::Shutdown,
         };
-        let mut quit = run_effects(update(state, first), tui, store)?;
+        let mut quit = run_effects(update(state, first), tui, services)?;
         while !quit {
             match rx.try_recv() {
-                Ok(msg) => quit = run_effects(update(state, msg), tui, store)?,
+                Ok(msg) => quit = run_effects(update(state, msg), tui, services)?,
                 Err(_) => break,
             }
         }
@@ -103,14 +139,32 @@ async fn event_loop(
 }
 
 /// Carries out effects; returns `true` when the app must stop.
-fn run_effects(effects: Vec<Effect>, tui: &mut Tui, store: &StoreService) -> io::Result<bool> {
+fn run_effects(effects: Vec<Effect>, tui: &mut Tui, services: &Services) -> io::Result<bool> {
     for effect in effects {
         match effect {
             Effect::Quit => return Ok(true),
             Effect::ClearScreen => tui.terminal.clear()?,
             Effect::Store(cmd) => {
-                if !store.send(cmd) {
+                if !services.store.send(cmd) {
                     tracing::error!("the store thread has stopped");
+                }
+            }
+            Effect::Backend(cmd) => {
+                if let Some(b) = &services.backend {
+                    b.send(cmd);
+                } else {
+                    tracing::warn!(?cmd, "no backend configured");
+                }
+            }
+            Effect::AutoSignIn { req } => {
+                if let (Some(b), Some((username, password))) =
+                    (&services.backend, &services.auto_sign_in)
+                {
+                    b.send(BackendCmd::SignIn {
+                        req,
+                        username: username.clone(),
+                        password: password.clone(),
+                    });
                 }
             }
         }

@@ -3,3 +3,4 @@
 //! for free text in a focused field.
 
 pub mod procedures;
+pub mod sign_in;

@@ -75,6 +75,9 @@ pub struct ProceduresState {
     pub offset: usize,
     /// Procedures that match the filter (all of them when it is empty).
     pub matched: usize,
+    /// A background reload (after the catalogue feed) whose answer replaces the list
+    /// in place, keeping the selection.
+    pub reload: Option<u64>,
 }
 
 /// Remembers what was selected across a rebuild.
@@ -99,6 +102,7 @@ impl ProceduresState {
             selected: 0,
             offset: 0,
             matched: 0,
+            reload: None,
         }
     }
 
@@ -117,10 +121,45 @@ impl ProceduresState {
         self.load = Load::Loading { req };
     }
 
-    /// The store's answer. A stale answer (not the latest request) is dropped.
-    pub fn on_catalogue(&mut self, req: u64, result: Result<Vec<Procedure>, String>, height: u16) {
+    /// Waits for a background reload: the list stays on screen until it arrives.
+    pub fn expect_reload(&mut self, req: u64) {
+        if matches!(self.load, Load::Loaded) {
+            self.reload = Some(req);
+        } else {
+            self.load = Load::Loading { req };
+        }
+    }
+
+    /// The store's answer. A stale answer (not the latest request) is dropped; returns
+    /// whether it was the answer awaited.
+    pub fn on_catalogue(
+        &mut self,
+        req: u64,
+        result: Result<Vec<Procedure>, String>,
+        height: u16,
+    ) -> bool {
+        if self.reload == Some(req) {
+            self.reload = None;
+            match result {
+                Ok(procedures) => {
+                    let anchor = self.anchor();
+                    let code = match anchor {
+                        Anchor::Entry(i) => self.entries.get(i).map(|e| e.procedure.code.clone()),
+                        _ => None,
+                    };
+                    self.set_catalogue(procedures);
+                    let anchor = code
+                        .and_then(|c| self.entries.iter().position(|e| e.procedure.code == c))
+                        .map_or(Anchor::First, Anchor::Entry);
+                    self.rebuild(anchor, height);
+                }
+                // The old list stays; the failure is the app's to report.
+                Err(_) => return false,
+            }
+            return true;
+        }
         if self.load != (Load::Loading { req }) {
-            return;
+            return false;
         }
         match result {
             Ok(procedures) => {
@@ -130,6 +169,7 @@ impl ProceduresState {
             }
             Err(e) => self.load = Load::Failed(e),
         }
+        true
     }
 
     /// Puts a catalogue in, grouped by field in order of first appearance. Collapsed

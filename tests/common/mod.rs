@@ -26,6 +26,7 @@ pub fn state(lang: Lang, mono: bool, width: u16, height: u16) -> State {
         match_mode: MatchMode::AllWords,
         demo: true,
         seed_catalogue: None,
+        backend: motcua::app::BackendMode::None,
     };
     State::new(opts, width, height)
 }
@@ -39,6 +40,7 @@ pub fn loaded(lang: Lang, mono: bool, catalogue: Vec<Procedure>) -> State {
         Msg::Store(StoreEvent::Catalogue {
             req: 1,
             result: Ok(catalogue),
+            cursor: None,
         }),
     );
     s
