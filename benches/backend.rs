@@ -6,7 +6,11 @@
 //! `MOTCUA_BENCH_CITIZENS=100000` for a quicker run.
 
 // Figures are printed as floating point; counts here are far below 2^52.
-#![allow(clippy::cast_precision_loss, clippy::cast_sign_loss, clippy::many_single_char_names)]
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::many_single_char_names
+)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

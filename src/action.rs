@@ -55,6 +55,7 @@ actions! {
     Redraw => "redraw",
     NextField => "next_field",
     PrevField => "prev_field",
+    WorkOffline => "work_offline",
 }
 
 impl std::fmt::Display for Action {

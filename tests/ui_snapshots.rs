@@ -168,3 +168,78 @@ fn no_missing_strings_in_either_language() {
         }
     }
 }
+
+fn remote_state(lang: Lang) -> motcua::app::State {
+    let opts = motcua::app::Options {
+        lang,
+        theme: motcua::theme::Theme::color(false),
+        keymap: motcua::keymap::Keymap::default_keymap(),
+        match_mode: motcua::text::MatchMode::AllWords,
+        demo: false,
+        seed_catalogue: None,
+        backend: motcua::app::BackendMode::Remote {
+            url: "https://motcua.ninhthuan.gov.vn".into(),
+        },
+    };
+    motcua::app::State::new(opts, 80, 24)
+}
+
+#[test]
+fn sign_in_screen_masks_the_password_and_shows_errors() {
+    use motcua::api::client::ClientError;
+    use motcua::api::service::BackendEvent;
+    use motcua::app::{Effect, Msg, update};
+    let mut s = remote_state(Lang::Vi);
+    let _ = s.init();
+    check("sign_in_empty", &s);
+    type_text(&mut s, "canbo1");
+    press(&mut s, KeyCode::Enter);
+    type_text(&mut s, "bí mật 123");
+    let effects = update(
+        &mut s,
+        Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Enter,
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    let req = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Backend(motcua::api::service::BackendCmd::SignIn { req, .. }) => Some(*req),
+            _ => None,
+        })
+        .expect("a sign-in request");
+    let screen = check("sign_in_pending", &s);
+    assert!(!screen.contains("bí mật"));
+    let _ = update(
+        &mut s,
+        Msg::Backend(BackendEvent::SignedIn {
+            req,
+            result: Err(ClientError::Offline("connection refused".into())),
+        }),
+    );
+    let screen = check("sign_in_offline", &s);
+    assert!(screen.contains("Không kết nối được máy chủ"));
+    assert!(screen.contains("Ngoại tuyến"));
+}
+
+#[test]
+fn work_offline_opens_the_saved_catalogue_without_signing_in() {
+    use motcua::app::{Msg, update};
+    let mut s = remote_state(Lang::En);
+    let _ = s.init();
+    let _ = update(
+        &mut s,
+        Msg::Store(motcua::store::service::StoreEvent::Catalogue {
+            req: 1,
+            result: Ok(catalogue::sample()),
+            cursor: Some("14".into()),
+        }),
+    );
+    assert!(text(&draw(&s)).contains("Sign in"));
+    press(&mut s, KeyCode::F(5));
+    let screen = text(&draw(&s));
+    assert!(screen.contains("14 procedures"), "{screen}");
+    assert!(screen.contains("Offline"), "{screen}");
+    assert!(!screen.contains('⟦'), "{screen}");
+}

@@ -94,6 +94,15 @@ impl ClientError {
         }
     }
 
+    /// The message without the class's own wording: the cause for `Offline`, the
+    /// server's message otherwise. For screens that say "offline" themselves.
+    pub fn detail(&self) -> String {
+        match self {
+            ClientError::Offline(cause) => cause.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// The server's stable code, when it sent one.
     pub fn code(&self) -> Option<ErrorCode> {
         self.api_error().map(|e| e.code)

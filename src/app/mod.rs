@@ -263,7 +263,7 @@ impl State {
                             self.flash = Some(Flash {
                                 text: self.lang.f(
                                     "flash.sign_in_failed",
-                                    &[("error", &crate::text::sanitize(&e.to_string()).0)],
+                                    &[("error", &crate::text::sanitize(&e.detail()).0)],
                                 ),
                                 error: true,
                             });
@@ -318,7 +318,7 @@ impl State {
                         self.flash = Some(Flash {
                             text: self
                                 .lang
-                                .f(key, &[("error", &crate::text::sanitize(&e.to_string()).0)]),
+                                .f(key, &[("error", &crate::text::sanitize(&e.detail()).0)]),
                             error: true,
                         });
                         Vec::new()
@@ -446,6 +446,20 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
     }
     let outcome = match action {
         Action::Quit => Outcome::effect(Effect::Quit),
+        Action::WorkOffline
+            if matches!(state.screen(), Screen::SignIn(_)) && state.layers.is_empty() =>
+        {
+            // The list opens from the local store; nothing is sent until sign-in.
+            state.screens.pop();
+            state.link = Link::Offline;
+            Outcome {
+                flash: Some(Flash {
+                    text: state.lang.t("flash.working_offline").to_string(),
+                    error: false,
+                }),
+                ..Outcome::default()
+            }
+        }
         Action::Redraw => Outcome::effect(Effect::ClearScreen),
         Action::ToggleLanguage => {
             state.lang = state.lang.other();

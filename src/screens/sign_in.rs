@@ -152,7 +152,7 @@ impl SignInState {
         match result {
             Ok(_) => true,
             Err(e) => {
-                let message = text::sanitize(&e.to_string()).0;
+                let message = text::sanitize(&e.detail()).0;
                 self.error = Some(match e.class() {
                     ErrorClass::Offline => SignInError::Offline(message),
                     ErrorClass::NeedsSignIn | ErrorClass::Permanent => {
