@@ -494,8 +494,11 @@ fn connect_backend(
     let mut opts = crate::server::ServeOptions::new(paths.data_dir.join("demo-backend"));
     opts.addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     opts.demo = true;
+    let mut said = false;
     let state = crate::server::prepare(&opts, |_| {
-        eprintln!("{}", lang.t("cli.demo_preparing"));
+        if !std::mem::replace(&mut said, true) {
+            eprintln!("{}", lang.t("cli.demo_preparing"));
+        }
     })
     .map_err(|e| fail(&e))?;
     let password = crate::server::auth::new_token("demo_").map_err(|e| fail(&e))?;

@@ -103,7 +103,13 @@ pub fn prepare(
             .publish_catalogue(&records, &rfc3339_vn(now))
             .map_err(|e| e.to_string())?;
     }
-    if storage.citizen_count().map_err(|e| e.to_string())? == 0 && opts.citizens > 0 {
+    let generated = storage.meta("generated").map_err(|e| e.to_string())?;
+    if generated.is_none() && storage.citizen_count().map_err(|e| e.to_string())? > 0 {
+        // A generation was cut short (the process was killed): start it again.
+        progress("removing an incomplete generation");
+        storage.clear_population().map_err(|e| e.to_string())?;
+    }
+    if generated.is_none() && opts.citizens > 0 {
         progress(&format!(
             "generating {} citizens (seed {})",
             opts.citizens, opts.seed
@@ -265,4 +271,47 @@ pub fn spawn(state: Arc<AppState>, addr: SocketAddr) -> Result<RunningServer, St
         stop: Some(stop_tx),
         thread: Some(thread),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generation_cut_short_is_done_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut opts = ServeOptions::new(dir.path().to_path_buf());
+        opts.citizens = 60;
+        opts.procedures = 20;
+        let state = prepare(&opts, |_| {}).unwrap();
+        assert_eq!(state.storage.citizen_count().unwrap(), 60);
+        drop(state);
+        // As if the process died after some households: no `generated` mark.
+        let conn = rusqlite::Connection::open(dir.path().join("backend.db")).unwrap();
+        conn.execute_batch(
+            "DELETE FROM meta WHERE key = 'generated';
+             DELETE FROM citizen WHERE household_id > 3;",
+        )
+        .unwrap();
+        drop(conn);
+        let mut steps = Vec::new();
+        let state = prepare(&opts, |s| steps.push(s.to_owned())).unwrap();
+        assert_eq!(state.storage.citizen_count().unwrap(), 60);
+        assert!(steps.iter().any(|s| s.contains("incomplete")), "{steps:?}");
+        // A complete one is kept as it is.
+        let mut steps = Vec::new();
+        prepare(&opts, |s| steps.push(s.to_owned())).unwrap();
+        assert!(steps.is_empty(), "{steps:?}");
+    }
+
+    #[test]
+    fn the_holiday_table_covers_four_years_with_quoc_khanh() {
+        let t = holiday_table(2026);
+        assert_eq!(t.years, vec![2025, 2026, 2027, 2028]);
+        for y in &t.years {
+            assert!(t.days.iter().any(|d| d.date == format!("{y}-09-02")));
+            assert!(t.days.iter().any(|d| d.date == format!("{y}-01-01")));
+        }
+        assert!(t.days.iter().any(|d| d.date == "2026-02-17"), "Tết 2026");
+    }
 }

@@ -437,6 +437,15 @@ impl Storage for SqliteStorage {
         })
     }
 
+    fn clear_population(&self) -> StorageResult<()> {
+        self.write(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch("DELETE FROM citizen; DELETE FROM household;")?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     fn insert_households(&self, batch: &[(Household, Vec<Person>)]) -> StorageResult<()> {
         self.write(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -122,6 +122,8 @@ pub trait Storage: Send + Sync + 'static {
 
     // --- citizens -----------------------------------------------------------
     fn citizen_count(&self) -> StorageResult<u64>;
+    /// Removes every person and household (a generation that was cut short).
+    fn clear_population(&self) -> StorageResult<()>;
     /// Stores one generated household and its people.
     fn insert_households(&self, batch: &[(Household, Vec<Person>)]) -> StorageResult<()>;
     fn citizen(&self, id_number: &str) -> StorageResult<Option<StoredCitizen>>;
