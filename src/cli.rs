@@ -64,6 +64,26 @@ pub enum Command {
     },
     /// Run the reference provincial backend (or, with --add-official, create an account).
     Serve(ServeArgs),
+    /// Working days and holidays.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Print the appointment date (ngày hẹn trả): N working days after --from, same time.
+    Due {
+        /// Received date and time, "DD/MM/YYYY HH:MM:SS" (or "DD/MM/YYYY HH:MM", "DD/MM/YYYY").
+        #[arg(long)]
+        from: String,
+        /// Processing time in working days.
+        #[arg(long)]
+        days: u32,
+    },
+    /// List the days off (and worked weekend days) of YEAR.
+    Holidays { year: i16 },
 }
 
 #[derive(Debug, clap::Args)]
@@ -221,6 +241,126 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
                 },
         }) => generate_catalogue(lang, count, seed, output.as_deref()),
         Some(Command::Serve(args)) => serve(paths, lang, args),
+        Some(Command::Calendar { command }) => calendar(paths, lang, command),
+    }
+}
+
+/// Parses "DD/MM/YYYY[ HH:MM[:SS]]" strictly (two-digit day and month, a real date).
+pub fn parse_vn_datetime(s: &str) -> Option<jiff::civil::DateTime> {
+    let s = s.trim();
+    let (date, time) = s.split_once(' ').map_or((s, ""), |(d, t)| (d, t.trim()));
+    let mut parts = date.split('/');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || d.len() != 2 || m.len() != 2 || y.len() != 4 {
+        return None;
+    }
+    let num = |t: &str| -> Option<i16> {
+        t.chars()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    let date = jiff::civil::Date::new(
+        num(y)?,
+        i8::try_from(num(m)?).ok()?,
+        i8::try_from(num(d)?).ok()?,
+    )
+    .ok()?;
+    let mut hms = [0i8; 3];
+    if !time.is_empty() {
+        let fields: Vec<&str> = time.split(':').collect();
+        if !(2..=3).contains(&fields.len()) || fields.iter().any(|f| f.len() != 2) {
+            return None;
+        }
+        for (slot, f) in hms.iter_mut().zip(&fields) {
+            *slot = i8::try_from(num(f)?).ok()?;
+        }
+    }
+    let time = jiff::civil::Time::new(hms[0], hms[1], hms[2], 0).ok()?;
+    Some(jiff::civil::DateTime::from_parts(date, time))
+}
+
+fn load_office_calendar(
+    paths: &Paths,
+    lang: Lang,
+) -> Result<crate::calendar::office::OfficeCalendar, Failure> {
+    use crate::calendar::office::{DEFAULT_TOML, OfficeCalendar, Table};
+    let (file, text) = match std::fs::read_to_string(&paths.holidays_file) {
+        Ok(text) => (paths.holidays_file.clone(), text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
+            PathBuf::from("config/holidays.toml"),
+            DEFAULT_TOML.to_owned(),
+        ),
+        Err(e) => {
+            return Err(Failure::usage(lang.f(
+                "cli.read_failed",
+                &[("file", &paths.holidays_file.display()), ("error", &e)],
+            )));
+        }
+    };
+    let office = Table::parse(&file, &text)
+        .map_err(|e| Failure::usage(lang.f("cli.holidays_error", &[("error", &e)])))?;
+    Ok(OfficeCalendar {
+        office,
+        backend: Table::default(),
+    })
+}
+
+fn calendar(paths: &Paths, lang: Lang, command: CalendarCommand) -> Result<(), Failure> {
+    let cal = load_office_calendar(paths, lang)?;
+    match command {
+        CalendarCommand::Due { from, days } => {
+            let start = parse_vn_datetime(&from)
+                .ok_or_else(|| Failure::usage(lang.f("cli.bad_datetime", &[("value", &from)])))?;
+            if days > 3650 {
+                return Err(Failure::usage(lang.f("cli.bad_days", &[("value", &days)])));
+            }
+            let due = cal.due(start, days);
+            println!("{}", due.strftime("%d/%m/%Y %H:%M:%S"));
+            eprintln!(
+                "{}",
+                lang.f(
+                    "cli.due_detail",
+                    &[
+                        ("weekday", &weekday_name(lang, due.date().weekday())),
+                        ("version", &cal.version_for(start, days))
+                    ]
+                )
+            );
+            Ok(())
+        }
+        CalendarCommand::Holidays { year } => {
+            if !(1900..=2199).contains(&year) {
+                return Err(Failure::usage(lang.f("cli.bad_year", &[("value", &year)])));
+            }
+            for d in cal.year(i32::from(year)) {
+                let kind = match d.kind {
+                    crate::api::HolidayKind::Holiday => lang.t("cal.kind.holiday"),
+                    crate::api::HolidayKind::Compensatory => lang.t("cal.kind.compensatory"),
+                    crate::api::HolidayKind::SwapOff => lang.t("cal.kind.swap_off"),
+                    crate::api::HolidayKind::Working => lang.t("cal.kind.working"),
+                };
+                println!(
+                    "{}  {:<9}  {}  ({kind})",
+                    d.date.strftime("%d/%m/%Y"),
+                    weekday_name(lang, d.date.weekday()),
+                    d.name
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn weekday_name(lang: Lang, w: jiff::civil::Weekday) -> &'static str {
+    use jiff::civil::Weekday;
+    match w {
+        Weekday::Monday => lang.t("cal.mon"),
+        Weekday::Tuesday => lang.t("cal.tue"),
+        Weekday::Wednesday => lang.t("cal.wed"),
+        Weekday::Thursday => lang.t("cal.thu"),
+        Weekday::Friday => lang.t("cal.fri"),
+        Weekday::Saturday => lang.t("cal.sat"),
+        Weekday::Sunday => lang.t("cal.sun"),
     }
 }
 

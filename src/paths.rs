@@ -12,6 +12,9 @@ pub struct Paths {
     pub config_file: PathBuf,
     /// The user's keymap file (may not exist).
     pub keymap_file: PathBuf,
+    /// The office's holiday table (may not exist: then the built-in one, which covers
+    /// no year).
+    pub holidays_file: PathBuf,
     /// The data folder: the local store lives under it.
     pub data_dir: PathBuf,
     /// The log folder.
@@ -44,6 +47,8 @@ impl Paths {
         Self {
             config_file: env("MOTCUA_CONFIG").unwrap_or_else(|| config_dir.join("config.toml")),
             keymap_file: env("MOTCUA_KEYMAP").unwrap_or_else(|| config_dir.join("keymap.toml")),
+            holidays_file: env("MOTCUA_HOLIDAYS")
+                .unwrap_or_else(|| config_dir.join("holidays.toml")),
             data_dir,
             log_dir,
         }

@@ -11,6 +11,8 @@ fn motcua(dir: &Path) -> Command {
         .env("MOTCUA_KEYMAP", dir.join("keymap.toml"))
         .env("MOTCUA_DATA_DIR", dir.join("data"))
         .env("MOTCUA_LOG_DIR", dir.join("logs"))
+        .env("MOTCUA_HOLIDAYS", dir.join("holidays.toml"))
+        .env_remove("MOTCUA_BACKEND_URL")
         .env_remove("MOTCUA_LANG")
         .env_remove("MOTCUA_THEME")
         .env_remove("MOTCUA_ASCII")
@@ -199,4 +201,83 @@ fn generate_is_deterministic_json() {
     assert_eq!(a, b);
     let procs = motcua::catalogue::parse(a.as_bytes(), motcua::catalogue::Format::Json).unwrap();
     assert_eq!(procs.len(), 50);
+}
+
+#[test]
+fn calendar_due_counts_working_days_and_keeps_the_time() {
+    let dir = tempfile::tempdir().unwrap();
+    // Seed 001: received Mon 06/03/2023 14:27:45, 15 working days.
+    let out = stdout(motcua(dir.path()).args([
+        "calendar",
+        "due",
+        "--from",
+        "06/03/2023 14:27:45",
+        "--days",
+        "15",
+    ]));
+    assert_eq!(out.trim(), "27/03/2023 14:27:45");
+    // Across 30/4 and 1/5 (Wed, Thu in 2025).
+    let out = stdout(motcua(dir.path()).args([
+        "calendar",
+        "due",
+        "--from",
+        "29/04/2025 09:00",
+        "--days",
+        "2",
+    ]));
+    assert_eq!(out.trim(), "05/05/2025 09:00:00");
+    // 31/02 is not a date: a clear message, exit 2, nothing on stdout.
+    let out = motcua(dir.path())
+        .args([
+            "calendar",
+            "due",
+            "--from",
+            "31/02/2023 10:00:00",
+            "--days",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("31/02/2023"));
+}
+
+#[test]
+fn calendar_holidays_follow_the_office_table_for_the_years_it_covers() {
+    let dir = tempfile::tempdir().unwrap();
+    let computed = stdout(motcua(dir.path()).args(["calendar", "holidays", "2025"]));
+    assert!(computed.contains("02/09/2025"), "{computed}");
+    assert!(computed.contains("30/04/2025"));
+    std::fs::write(
+        dir.path().join("holidays.toml"),
+        "version = \"test\"\nyears = [2025]\n[[day]]\ndate = \"2025-05-02\"\nname = \"Nghỉ hoán đổi\"\nkind = \"swap_off\"\n",
+    )
+    .unwrap();
+    let office = stdout(motcua(dir.path()).args(["calendar", "holidays", "2025"]));
+    assert_eq!(office.lines().count(), 1, "{office}");
+    let out = stdout(motcua(dir.path()).args([
+        "calendar",
+        "due",
+        "--from",
+        "01/05/2025 09:00:00",
+        "--days",
+        "1",
+    ]));
+    assert_eq!(
+        out.trim(),
+        "05/05/2025 09:00:00",
+        "2/5 is off in the office's table"
+    );
+    std::fs::write(
+        dir.path().join("holidays.toml"),
+        "years = [2025]\n[[day]]\ndate = \"bad\"\n",
+    )
+    .unwrap();
+    let out = motcua(dir.path())
+        .args(["calendar", "holidays", "2025"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holidays.toml"));
 }

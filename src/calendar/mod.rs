@@ -3,3 +3,4 @@
 
 pub mod holidays;
 pub mod lunar;
+pub mod office;
