@@ -107,12 +107,7 @@ fn main() {
                         let req = LookupRequest {
                             document_type: DocumentType::Cccd,
                             document_number: p.id_number.clone(),
-                            full_name: [p.family.as_str(), p.middle.as_str(), p.given.as_str()]
-                                .iter()
-                                .filter(|s| !s.is_empty())
-                                .copied()
-                                .collect::<Vec<_>>()
-                                .join(" "),
+                            full_name: p.full_name(),
                             birth_date: p.birth_date.clone(),
                             procedure_code: "NT.0001".into(),
                             dossier_code: None,

@@ -62,20 +62,11 @@ fn fixture(id: &str) -> Person {
         .unwrap_or_else(|| panic!("fixture {id}"))
 }
 
-fn full_name(p: &Person) -> String {
-    [p.family.as_str(), p.middle.as_str(), p.given.as_str()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn lookup_req(p: &Person, procedure: &str) -> LookupRequest {
     LookupRequest {
         document_type: DocumentType::Cccd,
         document_number: p.id_number.clone(),
-        full_name: full_name(p),
+        full_name: p.full_name(),
         birth_date: p.birth_date.clone(),
         procedure_code: procedure.into(),
         dossier_code: None,
@@ -308,7 +299,7 @@ async fn lookups_match_tolerantly_and_check_the_procedure() {
 
     // Upper case without diacritics and the year alone still match (upstream does).
     let mut loose = lookup_req(&p, "NT.0001");
-    loose.full_name = motcua::text::fold(&full_name(&p)).to_uppercase();
+    loose.full_name = motcua::text::fold(&p.full_name()).to_uppercase();
     loose.birth_date = p.birth_date[..4].to_owned();
     assert!(c.lookup(&loose).await.unwrap().citizen.is_some());
 
@@ -341,7 +332,7 @@ async fn lookups_match_tolerantly_and_check_the_procedure() {
         .verify(&VerifyRequest {
             document_type: DocumentType::Cccd,
             document_number: p.id_number.clone(),
-            full_name: full_name(&p),
+            full_name: p.full_name(),
             birth_date: p.birth_date.clone(),
             procedure_code: "NT.0001".into(),
             dossier_code: None,
@@ -353,7 +344,7 @@ async fn lookups_match_tolerantly_and_check_the_procedure() {
     let d = c
         .digital_identity(&DigitalIdentityRequest {
             id_number: p.id_number.clone(),
-            full_name: full_name(&p),
+            full_name: p.full_name(),
             birth_date: p.birth_date.clone(),
             procedure_code: "NT.0001".into(),
             dossier_code: None,
@@ -399,7 +390,7 @@ async fn household_members_outsiders_and_unknowns() {
         .verify_members(&HouseholdVerifyRequest {
             head: PersonRef {
                 id_number: head.id_number.clone(),
-                full_name: Some(full_name(head)),
+                full_name: Some(head.full_name()),
                 birth_date: Some(head.birth_date.clone()),
             },
             members,

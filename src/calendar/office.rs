@@ -164,26 +164,31 @@ impl OfficeCalendar {
         }
     }
 
+    /// The table that decides `year`, or `None` when it is computed.
+    fn table(&self, year: i32) -> Option<&Table> {
+        match self.source(year) {
+            Source::Office => Some(&self.office),
+            Source::Backend => Some(&self.backend),
+            Source::Computed => None,
+        }
+    }
+
     /// The days off and worked weekend days of `year`, by date.
     pub fn year(&self, year: i32) -> Vec<Day> {
         let source = self.source(year);
-        let table = match source {
-            Source::Office => &self.office,
-            Source::Backend => &self.backend,
-            Source::Computed => {
-                return statutory(year)
-                    .into_iter()
-                    .map(|d| Day {
-                        date: d.date,
-                        name: d.name.to_owned(),
-                        kind: match d.kind {
-                            DayKind::Holiday => HolidayKind::Holiday,
-                            DayKind::Compensatory => HolidayKind::Compensatory,
-                        },
-                        source,
-                    })
-                    .collect();
-            }
+        let Some(table) = self.table(year) else {
+            return statutory(year)
+                .into_iter()
+                .map(|d| Day {
+                    date: d.date,
+                    name: d.name.to_owned(),
+                    kind: match d.kind {
+                        DayKind::Holiday => HolidayKind::Holiday,
+                        DayKind::Compensatory => HolidayKind::Compensatory,
+                    },
+                    source,
+                })
+                .collect();
         };
         table
             .days
@@ -201,12 +206,8 @@ impl OfficeCalendar {
     /// Whether `date` is a working day.
     pub fn is_working(&self, date: Date) -> bool {
         let year = i32::from(date.year());
-        let table = match self.source(year) {
-            Source::Office => &self.office,
-            Source::Backend => &self.backend,
-            Source::Computed => {
-                return !is_weekend(date) && !statutory(year).iter().any(|d| d.date == date);
-            }
+        let Some(table) = self.table(year) else {
+            return !is_weekend(date) && !statutory(year).iter().any(|d| d.date == date);
         };
         match table.days.get(&date).map(|d| d.kind) {
             Some(HolidayKind::Working) => true,

@@ -19,8 +19,8 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::api::{HolidayDay, HolidayKind, HolidayTable};
-use crate::calendar::holidays::{DayKind, statutory};
+use crate::api::{HolidayDay, HolidayTable};
+use crate::calendar::office::OfficeCalendar;
 use crate::clock::{Clock, SystemClock, iso_date, rfc3339_vn, vn_date};
 use crate::server::faults::FaultState;
 use crate::server::routes::ReferenceJson;
@@ -156,16 +156,14 @@ pub fn prepare(
 /// year, this year and the next two.
 pub fn holiday_table(this_year: i16) -> HolidayTable {
     let years: Vec<i32> = (i32::from(this_year) - 1..=i32::from(this_year) + 2).collect();
+    let computed = OfficeCalendar::default();
     let mut days = Vec::new();
     for &y in &years {
-        for d in statutory(y) {
+        for d in computed.year(y) {
             days.push(HolidayDay {
                 date: iso_date(d.date),
-                name: d.name.to_owned(),
-                kind: match d.kind {
-                    DayKind::Holiday => HolidayKind::Holiday,
-                    DayKind::Compensatory => HolidayKind::Compensatory,
-                },
+                name: d.name,
+                kind: d.kind,
             });
         }
     }

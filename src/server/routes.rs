@@ -30,7 +30,7 @@ use crate::server::auth;
 use crate::server::faults::Faults;
 use crate::server::sqlite::{format_code, hex};
 use crate::server::storage::{LookupAudit, SessionRow, StorageError, StoredCitizen, SyncContext};
-use crate::server::synth::{self, Person};
+use crate::server::synth;
 
 // ---------------------------------------------------------------------------
 // The error model
@@ -643,15 +643,6 @@ pub fn name_matches(stored: &str, given: &str) -> bool {
     norm(stored) == norm(given)
 }
 
-fn person_name(p: &Person) -> String {
-    [p.family.as_str(), p.middle.as_str(), p.given.as_str()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Checks the procedure exists and may use the population database.
 async fn check_procedure(state: &Arc<AppState>, code: &str) -> Result<ProcedureRecord, Failure> {
     let storage = state.storage.clone();
@@ -695,7 +686,25 @@ async fn find_citizen(
     .await
 }
 
-async fn audit(state: &Arc<AppState>, audit: LookupAudit) -> Result<String, Failure> {
+/// Records one population-database call as the upstream service does; returns its id.
+async fn audit(
+    state: &Arc<AppState>,
+    official: Official,
+    kind: &'static str,
+    id_number: String,
+    procedure_code: String,
+    dossier_code: Option<String>,
+    found: bool,
+) -> Result<String, Failure> {
+    let audit = LookupAudit {
+        at_ms: state.now().as_millisecond(),
+        official: official.username,
+        kind,
+        id_number,
+        procedure_code,
+        dossier_code,
+        found,
+    };
     let storage = state.storage.clone();
     blocking(move || storage.record_lookup(&audit)).await
 }
@@ -722,7 +731,7 @@ async fn matching_citizen(
     }
     let birth = parse_birth(birth, today_year).ok_or_else(|| Failure::fields(Vec::new()))?;
     Ok(find_citizen(state, doc_type, number).await?.filter(|c| {
-        name_matches(&person_name(&c.person), name) && birth_matches(&c.person.birth_date, birth)
+        name_matches(&c.person.full_name(), name) && birth_matches(&c.person.birth_date, birth)
     }))
 }
 
@@ -776,15 +785,12 @@ async fn lookup(
     };
     let lookup_id = audit(
         &state,
-        LookupAudit {
-            at_ms: state.now().as_millisecond(),
-            official: official.username,
-            kind: "lookup",
-            id_number: req.document_number,
-            procedure_code: req.procedure_code,
-            dossier_code: req.dossier_code,
-            found: citizen.is_some(),
-        },
+        official,
+        "lookup",
+        req.document_number,
+        req.procedure_code,
+        req.dossier_code,
+        citizen.is_some(),
     )
     .await?;
     Ok(Json(LookupResponse { lookup_id, citizen }))
@@ -806,15 +812,12 @@ async fn verify(
     .await?;
     let lookup_id = audit(
         &state,
-        LookupAudit {
-            at_ms: state.now().as_millisecond(),
-            official: official.username,
-            kind: "verify",
-            id_number: req.document_number,
-            procedure_code: req.procedure_code,
-            dossier_code: req.dossier_code,
-            found: found.is_some(),
-        },
+        official,
+        "verify",
+        req.document_number,
+        req.procedure_code,
+        req.dossier_code,
+        found.is_some(),
     )
     .await?;
     Ok(Json(VerifyResponse {
@@ -878,7 +881,7 @@ async fn verify_members(
                 && head_req
                     .full_name
                     .as_deref()
-                    .is_none_or(|n| name_matches(&person_name(&c.person), n))
+                    .is_none_or(|n| name_matches(&c.person.full_name(), n))
                 && head_req
                     .birth_date
                     .as_deref()
@@ -908,15 +911,12 @@ async fn verify_members(
     .await?;
     let lookup_id = audit(
         &state,
-        LookupAudit {
-            at_ms: state.now().as_millisecond(),
-            official: official.username,
-            kind: "household",
-            id_number: req.head.id_number,
-            procedure_code: req.procedure_code,
-            dossier_code: req.dossier_code,
-            found: head_found,
-        },
+        official,
+        "household",
+        req.head.id_number,
+        req.procedure_code,
+        req.dossier_code,
+        head_found,
     )
     .await?;
     Ok(Json(HouseholdVerifyResponse {
@@ -943,15 +943,12 @@ async fn digital_identity(
     let level = found.as_ref().and_then(|c| c.person.portal_level);
     let lookup_id = audit(
         &state,
-        LookupAudit {
-            at_ms: state.now().as_millisecond(),
-            official: official.username,
-            kind: "digital_identity",
-            id_number: req.id_number,
-            procedure_code: req.procedure_code,
-            dossier_code: req.dossier_code,
-            found: found.is_some(),
-        },
+        official,
+        "digital_identity",
+        req.id_number,
+        req.procedure_code,
+        req.dossier_code,
+        found.is_some(),
     )
     .await?;
     Ok(Json(DigitalIdentityResponse {
