@@ -47,6 +47,8 @@ impl Rig {
             match_mode: mode,
             demo: true,
             seed_catalogue: None,
+            calendar: motcua::calendar::office::OfficeCalendar::default(),
+            export_dir: std::env::temp_dir().join("motcua-test-exports"),
             backend: motcua::app::BackendMode::None,
         };
         let mut state = State::new(opts, 80, 24);

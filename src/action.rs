@@ -56,6 +56,20 @@ actions! {
     NextField => "next_field",
     PrevField => "prev_field",
     WorkOffline => "work_offline",
+    NewDossier => "new_dossier",
+    SaveDossier => "save_dossier",
+    SaveAndNew => "save_and_new",
+    CopySubmitter => "copy_submitter",
+    CycleSource => "cycle_source",
+    DiscardDraft => "discard_draft",
+    EditDossier => "edit_dossier",
+    ShowReceipt => "show_receipt",
+    ExportReceipt => "export_receipt",
+    Dossiers => "dossiers",
+    PrevDay => "prev_day",
+    NextDay => "next_day",
+    Today => "today",
+    AllDays => "all_days",
 }
 
 impl std::fmt::Display for Action {

@@ -1466,6 +1466,20 @@ pub fn generate(n: usize, seed: u64) -> Vec<Procedure> {
     out
 }
 
+/// Groups thousands with dots, as Vietnamese amounts are written: 1.000.000.
+#[must_use]
+pub fn format_amount(v: u64) -> String {
+    let digits = v.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -560,6 +560,15 @@ fn init_logging(paths: &Paths, config: &Config) {
         .try_init();
 }
 
+/// Where receipts are exported: the configured folder, else `exports` in the data folder.
+fn export_dir(paths: &Paths, config: &Config) -> PathBuf {
+    if config.export.dir.trim().is_empty() {
+        paths.data_dir.join("exports")
+    } else {
+        PathBuf::from(config.export.dir.trim())
+    }
+}
+
 fn run_tui(paths: &Paths, config: &Config) -> Result<(), Failure> {
     let lang = config.ui.lang;
     let (keymap, _) = load_keymap(paths, lang)?;
@@ -583,6 +592,8 @@ fn run_tui(paths: &Paths, config: &Config) -> Result<(), Failure> {
         demo: mode == app::BackendMode::Demo,
         seed_catalogue: None,
         backend: mode,
+        calendar: load_office_calendar(paths, lang)?,
+        export_dir: export_dir(paths, config),
     };
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),

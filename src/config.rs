@@ -158,6 +158,14 @@ impl Default for BackendConfig {
     }
 }
 
+/// `[export]`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExportConfig {
+    /// The folder receipts are written to; empty: `exports` under the data folder.
+    pub dir: String,
+}
+
 /// `[log]`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -192,6 +200,7 @@ pub struct Config {
     pub procedures: ProceduresConfig,
     pub store: StoreConfig,
     pub backend: BackendConfig,
+    pub export: ExportConfig,
     pub log: LogConfig,
 }
 

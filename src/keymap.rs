@@ -31,6 +31,10 @@ pub enum Group {
     Palette,
     Confirm,
     SignIn,
+    Intake,
+    IntakeView,
+    Dossiers,
+    Receipt,
 }
 
 impl Group {
@@ -44,6 +48,10 @@ impl Group {
         Group::Palette,
         Group::Confirm,
         Group::SignIn,
+        Group::Intake,
+        Group::IntakeView,
+        Group::Dossiers,
+        Group::Receipt,
     ];
 
     /// The name used in the keymap file.
@@ -58,6 +66,10 @@ impl Group {
             Group::Palette => "palette",
             Group::Confirm => "confirm",
             Group::SignIn => "sign_in",
+            Group::Intake => "intake",
+            Group::IntakeView => "intake_view",
+            Group::Dossiers => "dossiers",
+            Group::Receipt => "receipt",
         }
     }
 
@@ -68,7 +80,10 @@ impl Group {
     /// Whether plain characters typed in this group are text, not commands.
     #[must_use]
     pub const fn takes_text(self) -> bool {
-        matches!(self, Group::Filter | Group::Palette | Group::SignIn)
+        matches!(
+            self,
+            Group::Filter | Group::Palette | Group::SignIn | Group::Intake
+        )
     }
 }
 

@@ -108,7 +108,7 @@ fn english() {
 #[test]
 fn details() {
     let mut s = loaded(Lang::Vi, false, catalogue::sample());
-    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('i'));
     let screen = check("procedures_detail", &s);
     assert!(screen.contains("NT.0001"));
 }
@@ -177,6 +177,8 @@ fn remote_state(lang: Lang) -> motcua::app::State {
         match_mode: motcua::text::MatchMode::AllWords,
         demo: false,
         seed_catalogue: None,
+        calendar: motcua::calendar::office::OfficeCalendar::default(),
+        export_dir: std::env::temp_dir().join("motcua-test-exports"),
         backend: motcua::app::BackendMode::Remote {
             url: "https://motcua.ninhthuan.gov.vn".into(),
         },

@@ -20,6 +20,10 @@ pub enum BackendCmd {
     },
     /// Pull the catalogue feed from `cursor` to its end.
     SyncCatalogue { req: u64, cursor: String },
+    /// Reserve a block of dossier codes for the official's unit and today.
+    ReserveCodes { count: u32 },
+    /// Fetch the backend's holiday table.
+    Holidays,
 }
 
 impl std::fmt::Debug for BackendCmd {
@@ -36,6 +40,11 @@ impl std::fmt::Debug for BackendCmd {
                 .field("req", req)
                 .field("cursor", cursor)
                 .finish(),
+            BackendCmd::ReserveCodes { count } => f
+                .debug_struct("ReserveCodes")
+                .field("count", count)
+                .finish(),
+            BackendCmd::Holidays => f.write_str("Holidays"),
         }
     }
 }
@@ -59,6 +68,8 @@ pub enum BackendEvent {
         req: u64,
         result: Result<CatalogueFeed, ClientError>,
     },
+    CodesReserved(Result<crate::api::ReservationResponse, ClientError>),
+    Holidays(Result<crate::api::HolidayTable, ClientError>),
 }
 
 /// The handle the runtime keeps. Calls run as tasks on the current tokio runtime.
@@ -110,6 +121,10 @@ impl BackendService {
                     req,
                     result: pull_catalogue(&client, cursor).await,
                 },
+                BackendCmd::ReserveCodes { count } => {
+                    BackendEvent::CodesReserved(client.reserve_codes(count).await)
+                }
+                BackendCmd::Holidays => BackendEvent::Holidays(client.holidays().await),
             };
             reply(event);
         });

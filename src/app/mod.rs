@@ -4,9 +4,12 @@
 //! out (talk to a service, quit, clear the screen). `render` (in `render.rs`) draws the
 //! state and does no I/O. The runtime (`runtime.rs`) owns the terminal and the services.
 
+mod dossier_flow;
 pub mod render;
 pub mod runtime;
 pub mod term;
+
+use std::path::PathBuf;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
@@ -14,9 +17,12 @@ use crate::action::Action;
 use crate::api::Official;
 use crate::api::client::ErrorClass;
 use crate::api::service::{BackendCmd, BackendEvent};
+use crate::calendar::office::OfficeCalendar;
 use crate::catalogue::Procedure;
 use crate::i18n::Lang;
 use crate::keymap::{Group, Key, Keymap};
+use crate::screens::dossiers::DossiersState;
+use crate::screens::intake::IntakeState;
 use crate::screens::procedures::ProceduresState;
 use crate::screens::sign_in::SignInState;
 use crate::store::service::{StoreCmd, StoreEvent};
@@ -37,6 +43,8 @@ pub enum Msg {
     Resize(u16, u16),
     Store(StoreEvent),
     Backend(BackendEvent),
+    /// The draft-save timer ran out (armed by `Effect::DraftTimer`).
+    DraftTimer,
     /// SIGTERM, SIGHUP or the terminal's input closed: leave cleanly.
     Shutdown,
 }
@@ -50,6 +58,10 @@ pub enum Effect {
     /// the answer comes back as `BackendEvent::SignedIn { req, .. }`.
     AutoSignIn {
         req: u64,
+    },
+    /// Send `Msg::DraftTimer` after this many milliseconds.
+    DraftTimer {
+        after_ms: u64,
     },
     /// Clear and fully repaint the terminal.
     ClearScreen,
@@ -68,6 +80,8 @@ pub struct Flash {
 pub enum Screen {
     Procedures(ProceduresState),
     SignIn(SignInState),
+    Intake(Box<IntakeState>),
+    Dossiers(DossiersState),
 }
 
 /// How the app reaches its backend.
@@ -101,6 +115,10 @@ pub struct Options {
     /// Procedures to put into an empty catalogue (the demo's sample).
     pub seed_catalogue: Option<Vec<Procedure>>,
     pub backend: BackendMode,
+    /// The office's holiday table (`holidays.toml`); the backend's joins it once fetched.
+    pub calendar: OfficeCalendar,
+    /// Where receipts are exported.
+    pub export_dir: PathBuf,
 }
 
 /// All the state of the app, owned by the app loop alone.
@@ -129,6 +147,17 @@ pub struct State {
     auto_sign_in: Option<u64>,
     seed_catalogue: Option<Vec<Procedure>>,
     next_req: u64,
+    /// The calendar appointment dates are computed with.
+    pub calendar: OfficeCalendar,
+    pub export_dir: PathBuf,
+    /// A draft save is scheduled.
+    draft_timer: bool,
+    /// The new dossier being created.
+    pending_new: Option<u64>,
+    /// The dossier being opened from the list.
+    open_req: Option<u64>,
+    /// The start-up recovery read.
+    recover_req: Option<u64>,
 }
 
 /// What a screen or layer asks of the app after handling an action.
@@ -205,6 +234,12 @@ impl State {
             auto_sign_in: None,
             seed_catalogue: opts.seed_catalogue,
             next_req: 0,
+            calendar: opts.calendar,
+            export_dir: opts.export_dir,
+            draft_timer: false,
+            pending_new: None,
+            open_req: None,
+            recover_req: None,
         }
     }
 
@@ -216,10 +251,15 @@ impl State {
         if let Some(p) = self.procedures_mut() {
             p.start_loading(req);
         }
-        let mut effects = vec![Effect::Store(StoreCmd::LoadCatalogue {
-            req,
-            seed_if_empty: seed,
-        })];
+        let recover = self.request_id();
+        self.recover_req = Some(recover);
+        let mut effects = vec![
+            Effect::Store(StoreCmd::LoadCatalogue {
+                req,
+                seed_if_empty: seed,
+            }),
+            Effect::Store(StoreCmd::Recover { req: recover }),
+        ];
         if self.backend == BackendMode::Demo {
             let req = self.request_id();
             self.auto_sign_in = Some(req);
@@ -232,7 +272,7 @@ impl State {
     fn procedures_mut(&mut self) -> Option<&mut ProceduresState> {
         self.screens.iter_mut().find_map(|s| match s {
             Screen::Procedures(p) => Some(p),
-            Screen::SignIn(_) => None,
+            _ => None,
         })
     }
 
@@ -249,6 +289,9 @@ impl State {
 
     fn on_backend(&mut self, event: BackendEvent) -> Vec<Effect> {
         match event {
+            event @ (BackendEvent::CodesReserved(_) | BackendEvent::Holidays(_)) => {
+                self.on_backend_dossier(event)
+            }
             BackendEvent::SignedIn { req, result } => {
                 if self.auto_sign_in == Some(req) {
                     self.auto_sign_in = None;
@@ -256,7 +299,9 @@ impl State {
                         Ok(official) => {
                             self.link = Link::Online;
                             self.official = Some(official);
-                            return self.sync_catalogue();
+                            let mut effects = self.sync_catalogue();
+                            effects.extend(self.after_sign_in());
+                            return effects;
                         }
                         Err(e) => {
                             self.link_failed(e.class());
@@ -282,7 +327,9 @@ impl State {
                     self.link = Link::Online;
                     self.official = Some(official);
                     self.screens.pop();
-                    return self.sync_catalogue();
+                    let mut effects = self.sync_catalogue();
+                    effects.extend(self.after_sign_in());
+                    return effects;
                 }
                 Vec::new()
             }
@@ -357,6 +404,8 @@ impl State {
         match self.screen() {
             Screen::Procedures(p) => p.group(),
             Screen::SignIn(s) => s.group(),
+            Screen::Intake(i) => i.group(),
+            Screen::Dossiers(d) => d.group(),
         }
     }
 
@@ -385,6 +434,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 (Some(layer), _) => layer.on_paste(&text),
                 (None, Some(Screen::Procedures(p))) => p.on_paste(&text, state.height),
                 (None, Some(Screen::SignIn(s))) => s.on_paste(&text),
+                (None, Some(Screen::Intake(_))) => return state.intake_paste(&text),
+                (None, Some(Screen::Dossiers(d))) => {
+                    d.on_paste(&text);
+                    Outcome::default()
+                }
                 (None, None) => Outcome::default(),
             };
             apply(state, outcome)
@@ -394,6 +448,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.height = h;
             if let Some(p) = state.procedures_mut() {
                 p.resize(h);
+            }
+            for s in &mut state.screens {
+                if let Screen::Dossiers(d) = s {
+                    d.settle(h);
+                }
             }
             Vec::new()
         }
@@ -414,8 +473,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Store(event) => state.on_store_dossier(event),
         Msg::Backend(event) => state.on_backend(event),
-        Msg::Shutdown => vec![Effect::Quit],
+        Msg::DraftTimer => state.on_draft_timer(),
+        Msg::Shutdown => state.before_quit(),
     }
 }
 
@@ -431,6 +492,11 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
             (Some(layer), _) => layer.on_text_key(key),
             (None, Some(Screen::Procedures(p))) => p.on_text_key(key, state.height),
             (None, Some(Screen::SignIn(s))) => s.on_text_key(key),
+            (None, Some(Screen::Intake(_))) => return state.intake_text(key),
+            (None, Some(Screen::Dossiers(d))) => {
+                d.on_text_key(key);
+                Outcome::default()
+            }
             (None, None) => Outcome::default(),
         };
         return apply(state, outcome);
@@ -445,7 +511,23 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
         return apply(state, Outcome::push(layer));
     }
     let outcome = match action {
-        Action::Quit => Outcome::effect(Effect::Quit),
+        Action::Quit => {
+            let effects = state.before_quit();
+            Outcome {
+                effects,
+                ..Outcome::default()
+            }
+        }
+        Action::Dossiers if state.layers.is_empty() => {
+            let effects = state.open_list();
+            Outcome {
+                effects,
+                ..Outcome::default()
+            }
+        }
+        Action::ExportReceipt if matches!(state.layers.last(), Some(Layer::Receipt(_))) => {
+            state.export_receipt()
+        }
         Action::WorkOffline
             if matches!(state.screen(), Screen::SignIn(_)) && state.layers.is_empty() =>
         {
@@ -484,11 +566,18 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
                 (None, Some(Screen::Procedures(p))) => {
                     let req = state.next_req + 1;
                     let out = p.on_action(action, height, req);
-                    if out.effects.iter().any(|e| matches!(e, Effect::Store(_))) {
-                        state.next_req = req;
+                    for e in &out.effects {
+                        if let Effect::Store(cmd) = e {
+                            state.next_req = req;
+                            if let StoreCmd::NewDossier { req, .. } = cmd {
+                                state.pending_new = Some(*req);
+                            }
+                        }
                     }
                     out
                 }
+                (None, Some(Screen::Intake(_))) => state.intake_action(action),
+                (None, Some(Screen::Dossiers(_))) => state.dossiers_action(action),
                 (None, Some(Screen::SignIn(s))) => {
                     let req = state.next_req + 1;
                     let out = s.on_action(action, req);

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 
 use super::{Link, Screen, State};
 use crate::screens::procedures::{self, Load};
-use crate::screens::sign_in;
+use crate::screens::{dossiers, intake, sign_in};
 use crate::ui::widgets;
 
 /// Draws one frame.
@@ -52,6 +52,20 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
             let right = right.join(" · ");
             widgets::status_bar(frame, status, theme, lang.t("signin.title"), &right, demo);
             sign_in::render(s, frame, body, lang, theme);
+        }
+        Screen::Intake(i) => {
+            let right = right.join(" · ");
+            let title = match i.mode {
+                intake::Mode::Edit => lang.t("intake.status_title"),
+                intake::Mode::View => lang.t("intake.status_view"),
+            };
+            widgets::status_bar(frame, status, theme, title, &right, demo);
+            intake::render(i, frame, body, lang, theme);
+        }
+        Screen::Dossiers(d) => {
+            let right = right.join(" · ");
+            widgets::status_bar(frame, status, theme, lang.t("list.title"), &right, demo);
+            dossiers::render(d, frame, body, lang, theme);
         }
     }
     for layer in &state.layers {

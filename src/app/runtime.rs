@@ -44,9 +44,14 @@ pub fn run(
     rt.block_on(async move {
         let (tx, rx) = unbounded_channel::<Msg>();
         let store_tx = tx.clone();
-        let store = StoreService::spawn(store_path, busy_timeout, move |ev| {
-            let _ = store_tx.send(Msg::Store(ev));
-        })?;
+        let store = StoreService::spawn(
+            store_path,
+            busy_timeout,
+            std::sync::Arc::new(crate::clock::SystemClock),
+            move |ev| {
+                let _ = store_tx.send(Msg::Store(ev));
+            },
+        )?;
         let (backend_service, auto_sign_in, server) = match backend {
             Some(b) => {
                 let backend_tx = tx.clone();
@@ -67,7 +72,7 @@ pub fn run(
         spawn_input_reader(tx.clone());
         let size = tui.terminal.size()?;
         let mut state = State::new(opts, size.width, size.height);
-        let result = event_loop(&mut state, &mut tui, rx, &services).await;
+        let result = event_loop(&mut state, &mut tui, rx, tx.clone(), &services).await;
         drop(tui);
         drop(server);
         result
@@ -104,6 +109,7 @@ async fn event_loop(
     state: &mut State,
     tui: &mut Tui,
     mut rx: UnboundedReceiver<Msg>,
+    tx: UnboundedSender<Msg>,
     services: &Services,
 ) -> io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
@@ -112,7 +118,7 @@ async fn event_loop(
     let mut sigint = signal(SignalKind::interrupt())?;
 
     let effects = state.init();
-    if run_effects(effects, tui, services)? {
+    if run_effects(effects, tui, services, &tx)? {
         return Ok(());
     }
     draw(state, tui)?;
@@ -123,10 +129,10 @@ async fn event_loop(
             _ = sighup.recv() => Msg::Shutdown,
             _ = sigint.recv() => Msg::Shutdown,
         };
-        let mut quit = run_effects(update(state, first), tui, services)?;
+        let mut quit = run_effects(update(state, first), tui, services, &tx)?;
         while !quit {
             match rx.try_recv() {
-                Ok(msg) => quit = run_effects(update(state, msg), tui, services)?,
+                Ok(msg) => quit = run_effects(update(state, msg), tui, services, &tx)?,
                 Err(_) => break,
             }
         }
@@ -139,10 +145,22 @@ async fn event_loop(
 }
 
 /// Carries out effects; returns `true` when the app must stop.
-fn run_effects(effects: Vec<Effect>, tui: &mut Tui, services: &Services) -> io::Result<bool> {
+fn run_effects(
+    effects: Vec<Effect>,
+    tui: &mut Tui,
+    services: &Services,
+    tx: &UnboundedSender<Msg>,
+) -> io::Result<bool> {
     for effect in effects {
         match effect {
             Effect::Quit => return Ok(true),
+            Effect::DraftTimer { after_ms } => {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(after_ms)).await;
+                    let _ = tx.send(Msg::DraftTimer);
+                });
+            }
             Effect::ClearScreen => tui.terminal.clear()?,
             Effect::Store(cmd) => {
                 if !services.store.send(cmd) {

@@ -2,5 +2,7 @@
 //! `Outcome` out) and its `render`. Screens match on actions, never on raw keys, except
 //! for free text in a focused field.
 
+pub mod dossiers;
+pub mod intake;
 pub mod procedures;
 pub mod sign_in;

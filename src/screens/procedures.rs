@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use crate::action::Action;
 use crate::app::{Effect, Outcome, detail_layer};
-use crate::catalogue::Procedure;
+use crate::catalogue::{Procedure, format_amount};
 use crate::i18n::Lang;
 use crate::keymap::{Group, Key};
 use crate::store::service::StoreCmd;
@@ -362,6 +362,19 @@ impl ProceduresState {
                 }
                 None => {}
             },
+            Action::NewDossier => match self.rows.get(self.selected) {
+                Some(Row::Item { entry, .. }) => {
+                    return Outcome::effect(Effect::Store(StoreCmd::NewDossier {
+                        req,
+                        procedure_code: self.entries[*entry].procedure.code.clone(),
+                    }));
+                }
+                Some(Row::Group { group, .. }) => {
+                    let g = *group;
+                    self.set_collapsed(g, !self.groups[g].collapsed, height);
+                }
+                None => {}
+            },
             Action::ToggleGroup => {
                 if let Some(g) = self.selected_group() {
                     self.set_collapsed(g, !self.groups[g].collapsed, height);
@@ -415,20 +428,6 @@ impl ProceduresState {
         self.rebuild(Anchor::First, height);
         Outcome::default()
     }
-}
-
-/// Groups thousands with dots, as Vietnamese amounts are written: 1.000.000.
-#[must_use]
-pub fn format_amount(v: u64) -> String {
-    let digits = v.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Column widths at a terminal width: STT, name, days, fee flag, fee, charge.
@@ -828,10 +827,15 @@ mod tests {
     }
 
     #[test]
-    fn enter_on_a_procedure_opens_details() {
+    fn open_shows_details_and_new_dossier_asks_the_store() {
         let mut s = loaded(crate::catalogue::sample());
         let out = s.on_action(Action::Open, 24, 0);
         assert!(matches!(out.push, Some(crate::ui::layers::Layer::Detail(ref d)) if d.stt == 1));
+        let out = s.on_action(Action::NewDossier, 24, 7);
+        assert!(matches!(
+            out.effects.as_slice(),
+            [Effect::Store(StoreCmd::NewDossier { req: 7, .. })]
+        ));
     }
 
     #[test]

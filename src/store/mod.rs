@@ -3,6 +3,7 @@
 //! WAL journal, `synchronous=FULL`, a busy timeout and foreign keys on every connection;
 //! versioned migrations kept in `PRAGMA user_version`.
 
+pub mod dossiers;
 pub mod service;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,9 @@ const MIGRATIONS: &[&str] = &[
     // 2: the full record from the backend's catalogue feed (channels, components,
     // legal basis), kept as sent.
     "ALTER TABLE procedure ADD COLUMN record TEXT;",
+    // 3: dossiers (drafts and finalized revisions), the outbox, the audit log and the
+    // dossier codes reserved from the backend.
+    dossiers::MIGRATION,
 ];
 
 /// `meta` keys of the catalogue feed.

@@ -5,8 +5,17 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
 use super::Store;
+use super::dossiers::Finalized;
+use crate::api::{HolidayTable, ReservationResponse};
 use crate::catalogue::Procedure;
+use crate::clock::{Clock, vn_tz};
+use crate::dossier::{Days, Dossier, DossierRow};
 
 /// A command for the store thread. `req` ties the answer to the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +34,46 @@ pub enum StoreCmd {
         cursor: String,
         version: u64,
     },
+    /// Start a dossier for a procedure: the store mints its id and received time and
+    /// saves it as the open draft.
+    NewDossier { req: u64, procedure_code: String },
+    /// The draft that was on screen when the app last stopped, and the cached backend
+    /// holiday table (asked once at start).
+    Recover { req: u64 },
+    /// Save the working copy (`open`: it is on screen).
+    SaveDraft { dossier: Box<Dossier>, open: bool },
+    /// Leave a draft in the list, not to be reopened at start.
+    CloseDraft { id: String },
+    /// Throw a draft away.
+    DiscardDraft { id: String },
+    /// Finalize: code, revision, outbox item and audit record in one transaction.
+    Finalize {
+        req: u64,
+        dossier: Box<Dossier>,
+        unit: Option<String>,
+        official: String,
+    },
+    /// The dossiers received on some days.
+    ListDossiers { req: u64, days: Days },
+    /// A dossier's latest finalized revision and its draft.
+    LoadDossier { req: u64, id: String },
+    /// Keep codes reserved from the backend.
+    AddCodes(ReservationResponse),
+    /// Remember the signed-in official's unit (for provisional codes offline).
+    RememberUnit { unit: String },
+    /// Keep the backend's holiday table for offline use.
+    SaveHolidays(HolidayTable),
+    /// Write a receipt into the export folder.
+    ExportReceipt {
+        req: u64,
+        dir: PathBuf,
+        code: String,
+        html: String,
+    },
 }
+
+/// A dossier as read: its latest finalized revision, and its draft.
+pub type Opened = (Option<Box<Dossier>>, Option<Box<Dossier>>);
 
 /// What the store thread answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,12 +85,63 @@ pub enum StoreEvent {
         /// Where the backend's catalogue feed left off (`None`: never synced).
         cursor: Option<String>,
     },
+    /// A new dossier to fill in.
+    NewDossier {
+        req: u64,
+        result: Result<Box<Dossier>, String>,
+    },
+    /// What `Recover` found.
+    Recovered {
+        req: u64,
+        draft: Option<Box<Dossier>>,
+        holidays: Option<HolidayTable>,
+    },
+    /// A draft was saved (`Ok`) or not: the form says so.
+    DraftSaved {
+        id: String,
+        result: Result<(), String>,
+    },
+    Finalized {
+        req: u64,
+        result: Result<Box<Finalized>, String>,
+    },
+    /// The rows, and the day "today" was.
+    Dossiers {
+        req: u64,
+        result: Result<(Vec<DossierRow>, Date), String>,
+    },
+    Dossier {
+        req: u64,
+        result: Result<Opened, String>,
+    },
+    /// Final codes left for a unit and day after a reservation was stored.
+    CodesLeft {
+        unit: String,
+        day: Date,
+        left: usize,
+    },
+    Exported {
+        req: u64,
+        result: Result<PathBuf, String>,
+    },
 }
 
-/// The handle the runtime keeps to send commands.
-#[derive(Debug, Clone)]
+/// The handle the runtime keeps to send commands. Dropping it lets the thread finish
+/// what it was sent; [`StoreService::shutdown`] waits for that.
+#[derive(Debug)]
 pub struct StoreService {
-    tx: mpsc::Sender<StoreCmd>,
+    tx: Option<mpsc::Sender<StoreCmd>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// A store error as the UI shows it (a full disk said first: it cannot be logged).
+fn message(e: &super::StoreError) -> String {
+    tracing::error!(error = %e, "store");
+    if e.is_disk_full() {
+        format!("ổ đĩa đầy / disk full: {e}")
+    } else {
+        e.to_string()
+    }
 }
 
 impl StoreService {
@@ -51,10 +150,11 @@ impl StoreService {
     pub fn spawn(
         path: PathBuf,
         busy_timeout: Duration,
+        clock: Arc<dyn Clock>,
         reply: impl Fn(StoreEvent) + Send + 'static,
     ) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel::<StoreCmd>();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("store".into())
             .spawn(move || {
                 let mut store = Store::open(&path, busy_timeout).map_err(|e| {
@@ -62,68 +162,263 @@ impl StoreService {
                     e.to_string()
                 });
                 for cmd in rx {
-                    let (req, result) = match (&mut store, cmd) {
-                        (Ok(s), StoreCmd::LoadCatalogue { req, seed_if_empty }) => {
-                            (req, load_catalogue(s, seed_if_empty))
-                        }
-                        (
-                            Ok(s),
-                            StoreCmd::ApplyCatalogue {
-                                req,
-                                changes,
-                                cursor,
-                                version,
-                            },
-                        ) => {
-                            let applied = s
-                                .apply_catalogue_changes(&changes, &cursor, version)
-                                .and_then(|()| load_catalogue(s, None));
-                            if applied.is_ok() {
-                                tracing::info!(
-                                    changes = changes.len(),
-                                    version,
-                                    "catalogue feed applied"
-                                );
-                            }
-                            (req, applied)
-                        }
-                        (
-                            Err(e),
-                            StoreCmd::LoadCatalogue { req, .. }
-                            | StoreCmd::ApplyCatalogue { req, .. },
-                        ) => {
-                            reply(StoreEvent::Catalogue {
-                                req,
-                                result: Err(e.clone()),
-                                cursor: None,
-                            });
-                            continue;
-                        }
-                    };
-                    let Ok(s) = &store else { continue };
-                    let cursor = s.meta(super::META_CATALOGUE_CURSOR).ok().flatten();
-                    let result = result.map_err(|e| {
-                        tracing::error!(error = %e, "catalogue");
-                        if e.is_disk_full() {
-                            format!("ổ đĩa đầy / disk full: {e}")
-                        } else {
-                            e.to_string()
-                        }
-                    });
-                    reply(StoreEvent::Catalogue {
-                        req,
-                        result,
-                        cursor,
-                    });
+                    if let Some(event) = handle(&mut store, cmd, clock.as_ref()) {
+                        reply(event);
+                    }
                 }
             })?;
-        Ok(Self { tx })
+        Ok(Self {
+            tx: Some(tx),
+            thread: Some(thread),
+        })
     }
 
     /// Sends a command; `false` when the store thread has stopped.
     pub fn send(&self, cmd: StoreCmd) -> bool {
-        self.tx.send(cmd).is_ok()
+        self.tx.as_ref().is_some_and(|tx| tx.send(cmd).is_ok())
     }
+
+    /// Lets the thread finish the commands already sent (a last draft save), then
+    /// waits for it.
+    pub fn shutdown(&mut self) {
+        self.tx = None;
+        if let Some(t) = self.thread.take()
+            && t.join().is_err()
+        {
+            tracing::error!("the store thread panicked");
+        }
+    }
+}
+
+impl Drop for StoreService {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Carries out one command.
+fn handle(
+    store: &mut Result<Store, String>,
+    cmd: StoreCmd,
+    clock: &dyn Clock,
+) -> Option<StoreEvent> {
+    let s = match store {
+        Ok(s) => s,
+        Err(e) => return Some(failed(cmd, e)),
+    };
+    let now = clock.now();
+    Some(match cmd {
+        StoreCmd::LoadCatalogue { req, seed_if_empty } => {
+            let result = load_catalogue(s, seed_if_empty);
+            catalogue_event(s, req, result)
+        }
+        StoreCmd::ApplyCatalogue {
+            req,
+            changes,
+            cursor,
+            version,
+        } => {
+            let applied = s
+                .apply_catalogue_changes(&changes, &cursor, version)
+                .and_then(|()| load_catalogue(s, None));
+            if applied.is_ok() {
+                tracing::info!(changes = changes.len(), version, "catalogue feed applied");
+            }
+            catalogue_event(s, req, applied)
+        }
+        StoreCmd::NewDossier {
+            req,
+            procedure_code,
+        } => {
+            let result = new_dossier(s, &procedure_code, now);
+            StoreEvent::NewDossier {
+                req,
+                result: result.map(Box::new),
+            }
+        }
+        StoreCmd::Recover { req } => {
+            let draft = s
+                .open_draft()
+                .map_err(|e| message(&e))
+                .ok()
+                .flatten()
+                .map(Box::new);
+            let holidays = s
+                .meta(super::dossiers::META_HOLIDAYS)
+                .ok()
+                .flatten()
+                .and_then(|j| serde_json::from_str(&j).ok());
+            StoreEvent::Recovered {
+                req,
+                draft,
+                holidays,
+            }
+        }
+        StoreCmd::SaveDraft { dossier, open } => StoreEvent::DraftSaved {
+            id: dossier.id.clone(),
+            result: s.save_draft(&dossier, open, now).map_err(|e| message(&e)),
+        },
+        StoreCmd::CloseDraft { id } => {
+            if let Err(e) = s.close_draft(&id) {
+                message(&e);
+            }
+            return None;
+        }
+        StoreCmd::DiscardDraft { id } => {
+            if let Err(e) = s.discard_draft(&id) {
+                message(&e);
+            }
+            return None;
+        }
+        StoreCmd::Finalize {
+            req,
+            dossier,
+            unit,
+            official,
+        } => StoreEvent::Finalized {
+            req,
+            result: s
+                .finalize(&dossier, unit.as_deref(), &official, now)
+                .map(Box::new)
+                .map_err(|e| message(&e)),
+        },
+        StoreCmd::ListDossiers { req, days } => {
+            let today = crate::clock::vn_date(now);
+            let day = match days {
+                Days::Today => Some(today),
+                Days::Day(d) => Some(d),
+                Days::All => None,
+            };
+            StoreEvent::Dossiers {
+                req,
+                result: s
+                    .dossier_rows(day)
+                    .map(|rows| (rows, today))
+                    .map_err(|e| message(&e)),
+            }
+        }
+        StoreCmd::LoadDossier { req, id } => StoreEvent::Dossier {
+            req,
+            result: s
+                .dossier(&id)
+                .map(|(a, b)| (a.map(Box::new), b.map(Box::new)))
+                .map_err(|e| message(&e)),
+        },
+        StoreCmd::AddCodes(r) => {
+            let day = r.date.parse::<Date>().ok()?;
+            if let Err(e) = s.add_codes(&r) {
+                message(&e);
+            }
+            StoreEvent::CodesLeft {
+                left: s.codes_left(&r.unit_code, day).unwrap_or(0),
+                unit: r.unit_code,
+                day,
+            }
+        }
+        StoreCmd::RememberUnit { unit } => {
+            if let Err(e) = s.set_meta(super::dossiers::META_UNIT, &unit) {
+                message(&e);
+            }
+            return None;
+        }
+        StoreCmd::SaveHolidays(table) => {
+            if let Ok(json) = serde_json::to_string(&table)
+                && let Err(e) = s.set_meta(super::dossiers::META_HOLIDAYS, &json)
+            {
+                message(&e);
+            }
+            return None;
+        }
+        StoreCmd::ExportReceipt {
+            req,
+            dir,
+            code,
+            html,
+        } => StoreEvent::Exported {
+            req,
+            result: crate::dossier::receipt::export(&dir, &code, &html).map_err(|e| {
+                tracing::error!(error = %e, "receipt export");
+                format!("{}: {e}", dir.display())
+            }),
+        },
+    })
+}
+
+/// The answer to a command when the store could not be opened.
+fn failed(cmd: StoreCmd, e: &str) -> StoreEvent {
+    let e = e.to_owned();
+    match cmd {
+        StoreCmd::LoadCatalogue { req, .. } | StoreCmd::ApplyCatalogue { req, .. } => {
+            StoreEvent::Catalogue {
+                req,
+                result: Err(e),
+                cursor: None,
+            }
+        }
+        StoreCmd::NewDossier { req, .. } => StoreEvent::NewDossier {
+            req,
+            result: Err(e),
+        },
+        StoreCmd::Recover { req } => StoreEvent::Recovered {
+            req,
+            draft: None,
+            holidays: None,
+        },
+        StoreCmd::SaveDraft { dossier, .. } => StoreEvent::DraftSaved {
+            id: dossier.id,
+            result: Err(e),
+        },
+        StoreCmd::Finalize { req, .. } => StoreEvent::Finalized {
+            req,
+            result: Err(e),
+        },
+        StoreCmd::ListDossiers { req, .. } => StoreEvent::Dossiers {
+            req,
+            result: Err(e),
+        },
+        StoreCmd::LoadDossier { req, .. } => StoreEvent::Dossier {
+            req,
+            result: Err(e),
+        },
+        StoreCmd::ExportReceipt { req, .. } => StoreEvent::Exported {
+            req,
+            result: Err(e),
+        },
+        StoreCmd::CloseDraft { .. }
+        | StoreCmd::DiscardDraft { .. }
+        | StoreCmd::AddCodes(_)
+        | StoreCmd::RememberUnit { .. }
+        | StoreCmd::SaveHolidays(_) => StoreEvent::DraftSaved {
+            id: String::new(),
+            result: Err(e),
+        },
+    }
+}
+
+fn catalogue_event(
+    s: &Store,
+    req: u64,
+    result: Result<Vec<Procedure>, super::StoreError>,
+) -> StoreEvent {
+    let cursor = s.meta(super::META_CATALOGUE_CURSOR).ok().flatten();
+    StoreEvent::Catalogue {
+        req,
+        result: result.map_err(|e| message(&e)),
+        cursor,
+    }
+}
+
+/// A new dossier for a procedure, saved as the open draft.
+fn new_dossier(s: &mut Store, code: &str, now: Timestamp) -> Result<Dossier, String> {
+    let info = s
+        .procedure_info(code)
+        .map_err(|e| message(&e))?
+        .ok_or_else(|| format!("thủ tục {code} không còn trong danh mục / procedure {code} is no longer in the catalogue"))?;
+    let received = now.to_zoned_datetime(vn_tz()).datetime();
+    let received = received.round(jiff::Unit::Second).unwrap_or(received);
+    let d = Dossier::new(crate::ids::new_uuid_v7(now), info, received);
+    s.save_draft(&d, true, now).map_err(|e| message(&e))?;
+    Ok(d)
 }
 
 fn load_catalogue(
@@ -147,9 +442,14 @@ mod tests {
     fn answers_on_its_thread_and_seeds_once() {
         let dir = tempfile::tempdir().unwrap();
         let (tx, rx) = mpsc::channel();
-        let svc = StoreService::spawn(dir.path().join("s.db"), Duration::from_secs(1), move |e| {
-            tx.send(e).unwrap();
-        })
+        let svc = StoreService::spawn(
+            dir.path().join("s.db"),
+            Duration::from_secs(1),
+            Arc::new(crate::clock::SystemClock),
+            move |e| {
+                tx.send(e).unwrap();
+            },
+        )
         .unwrap();
         let sample = crate::catalogue::sample();
         assert!(svc.send(StoreCmd::LoadCatalogue {
@@ -157,7 +457,10 @@ mod tests {
             seed_if_empty: Some(sample.clone())
         }));
         let StoreEvent::Catalogue { req, result, .. } =
-            rx.recv_timeout(Duration::from_secs(10)).unwrap();
+            rx.recv_timeout(Duration::from_secs(10)).unwrap()
+        else {
+            panic!("not a catalogue answer")
+        };
         assert_eq!(req, 1);
         assert_eq!(result.unwrap(), sample);
         assert!(svc.send(StoreCmd::LoadCatalogue {
@@ -165,7 +468,10 @@ mod tests {
             seed_if_empty: Some(vec![])
         }));
         let StoreEvent::Catalogue { req, result, .. } =
-            rx.recv_timeout(Duration::from_secs(10)).unwrap();
+            rx.recv_timeout(Duration::from_secs(10)).unwrap()
+        else {
+            panic!("not a catalogue answer")
+        };
         assert_eq!(req, 2);
         assert_eq!(
             result.unwrap().len(),
@@ -180,16 +486,24 @@ mod tests {
         let file = dir.path().join("not-a-dir");
         std::fs::write(&file, b"x").unwrap();
         let (tx, rx) = mpsc::channel();
-        let svc = StoreService::spawn(file.join("s.db"), Duration::from_secs(1), move |e| {
-            tx.send(e).unwrap();
-        })
+        let svc = StoreService::spawn(
+            file.join("s.db"),
+            Duration::from_secs(1),
+            Arc::new(crate::clock::SystemClock),
+            move |e| {
+                tx.send(e).unwrap();
+            },
+        )
         .unwrap();
         svc.send(StoreCmd::LoadCatalogue {
             req: 9,
             seed_if_empty: None,
         });
         let StoreEvent::Catalogue { req, result, .. } =
-            rx.recv_timeout(Duration::from_secs(10)).unwrap();
+            rx.recv_timeout(Duration::from_secs(10)).unwrap()
+        else {
+            panic!("not a catalogue answer")
+        };
         assert_eq!(req, 9);
         assert!(result.unwrap_err().contains("not-a-dir"));
     }

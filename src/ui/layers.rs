@@ -11,9 +11,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::action::Action;
 use crate::app::Outcome;
 use crate::catalogue::Procedure;
+use crate::catalogue::format_amount;
+use crate::dossier::receipt::Receipt;
 use crate::i18n::Lang;
 use crate::keymap::{Group, Key, Keymap};
-use crate::screens::procedures::format_amount;
 use crate::text::{self, Folded, MatchMode, Query};
 use crate::theme::Theme;
 use crate::ui::input::TextInput;
@@ -26,6 +27,7 @@ pub enum Layer {
     Palette(PaletteState),
     Detail(DetailState),
     Confirm(ConfirmState),
+    Receipt(ReceiptState),
 }
 
 impl Layer {
@@ -37,6 +39,7 @@ impl Layer {
             Layer::Palette(_) => Group::Palette,
             Layer::Detail(_) => Group::Detail,
             Layer::Confirm(_) => Group::Confirm,
+            Layer::Receipt(_) => Group::Receipt,
         }
     }
 
@@ -114,6 +117,18 @@ impl Layer {
                 },
                 _ => Outcome::unhandled(),
             },
+            Layer::Receipt(r) => match action {
+                Action::Up => {
+                    r.scroll = r.scroll.saturating_sub(1);
+                    Outcome::default()
+                }
+                Action::Down => {
+                    r.scroll = (r.scroll + 1).min(r.receipt.lines.len() as u16);
+                    Outcome::default()
+                }
+                // Exporting needs the export folder: the app handles it.
+                _ => Outcome::unhandled(),
+            },
         }
     }
 
@@ -152,6 +167,7 @@ impl Layer {
             Layer::Palette(p) => render_palette(p, frame, area, lang, theme),
             Layer::Detail(d) => render_detail(d, frame, area, lang, theme),
             Layer::Confirm(c) => render_confirm(c, frame, area, keymap, lang, theme),
+            Layer::Receipt(r) => render_receipt(r, frame, area, lang, theme),
         }
     }
 }
@@ -485,4 +501,88 @@ fn render_confirm(
         ]),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+// ── Receipt ──────────────────────────────────────────────────────────────────────
+
+/// The receipt of a finalized dossier, on screen; `x` writes the printable file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptState {
+    pub receipt: Receipt,
+    pub scroll: u16,
+    /// Where the last export went.
+    pub exported: Option<String>,
+    /// The export in flight.
+    pub exporting: Option<u64>,
+}
+
+impl ReceiptState {
+    #[must_use]
+    pub fn new(receipt: Receipt) -> Self {
+        Self {
+            receipt,
+            scroll: 0,
+            exported: None,
+            exporting: None,
+        }
+    }
+}
+
+fn render_receipt(r: &ReceiptState, frame: &mut Frame<'_>, area: Rect, lang: Lang, theme: &Theme) {
+    let height = (r.receipt.lines.len() as u16 + 7).min(area.height.saturating_sub(1));
+    let outer = centered(area, 76, height);
+    let inner = boxed(frame, outer, theme, lang.t("receipt.title"));
+    let rc = &r.receipt;
+    let mut lines = vec![Line::from(Span::styled(
+        crate::dossier::receipt::TITLE,
+        theme.header,
+    ))];
+    let mut code = vec![
+        Span::styled(format!("{} ", lang.t("receipt.code")), theme.dim),
+        Span::styled(text::sanitize(&rc.code).0, theme.key),
+    ];
+    if rc.provisional {
+        code.push(Span::styled(
+            format!(" {}", lang.t("intake.provisional")),
+            theme.error,
+        ));
+    }
+    lines.push(Line::from(code));
+    if rc.provisional {
+        lines.push(Line::from(Span::styled(
+            crate::dossier::receipt::PROVISIONAL_NOTE,
+            theme.dim,
+        )));
+    }
+    let label_w = rc
+        .lines
+        .iter()
+        .map(|l| text::width(l.label))
+        .max()
+        .unwrap_or(0);
+    for l in &rc.lines {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{}{}  ",
+                    l.label,
+                    " ".repeat(label_w - text::width(l.label))
+                ),
+                theme.dim,
+            ),
+            Span::raw(text::sanitize(&l.value).0),
+        ]));
+    }
+    if let Some(path) = &r.exported {
+        lines.push(Line::from(Span::styled(
+            lang.f("receipt.exported", &[("path", &text::sanitize(path).0)]),
+            theme.info,
+        )));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((r.scroll, 0)),
+        inner,
+    );
 }

@@ -26,6 +26,8 @@ pub fn state(lang: Lang, mono: bool, width: u16, height: u16) -> State {
         match_mode: MatchMode::AllWords,
         demo: true,
         seed_catalogue: None,
+        calendar: motcua::calendar::office::OfficeCalendar::default(),
+        export_dir: std::env::temp_dir().join("motcua-test-exports"),
         backend: motcua::app::BackendMode::None,
     };
     State::new(opts, width, height)

@@ -1,0 +1,292 @@
+//! The *giấy tiếp nhận hồ sơ và hẹn trả kết quả* (receipt and appointment slip): the
+//! same lines on screen and in the printable HTML file given to the citizen.
+//!
+//! The slip is an official document in Vietnamese whatever the interface language.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::{Dossier, format_datetime};
+use crate::catalogue::format_amount;
+
+/// One line of the slip: a label and its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub label: &'static str,
+    pub value: String,
+}
+
+/// What the slip says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The unit that received the dossier (its code when its name is unknown).
+    pub unit: String,
+    pub code: String,
+    /// The code is provisional: the slip says so, and that the final code follows.
+    pub provisional: bool,
+    pub lines: Vec<Line>,
+    pub official: String,
+}
+
+/// The title of the slip.
+pub const TITLE: &str = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ";
+/// What a provisional code is, on the slip.
+pub const PROVISIONAL_NOTE: &str = "Mã hồ sơ tạm (cấp khi mất kết nối), sẽ được thay bằng mã chính thức khi đồng bộ; công dân tra cứu bằng mã chính thức.";
+
+/// Builds the slip of a finalized dossier.
+#[must_use]
+pub fn receipt(d: &Dossier, unit: &str, official: &str) -> Receipt {
+    let person = if d.owner.is_empty() {
+        &d.submitter
+    } else {
+        &d.owner
+    };
+    let terms = d.terms();
+    let fee = if terms.fee == 0 && terms.charge == 0 {
+        "Không thu".to_owned()
+    } else {
+        format!(
+            "Phí {} đ; lệ phí {} đ",
+            format_amount(terms.fee),
+            format_amount(terms.charge)
+        )
+    };
+    let mut lines = vec![
+        Line {
+            label: "Thủ tục",
+            value: d.procedure.name.clone(),
+        },
+        Line {
+            label: "Người nộp",
+            value: d.submitter.name.trim().to_owned(),
+        },
+        Line {
+            label: "Số giấy tờ",
+            value: d.submitter.id_number.trim().to_owned(),
+        },
+    ];
+    if !d.owner.is_empty() && d.owner.name.trim() != d.submitter.name.trim() {
+        lines.push(Line {
+            label: "Chủ hồ sơ",
+            value: d.owner.name.trim().to_owned(),
+        });
+    }
+    for (label, value) in [
+        ("Số điện thoại", person.phone.trim()),
+        ("Địa chỉ", person.address.trim()),
+        ("Email", person.email.trim()),
+        ("Nội dung yêu cầu", d.summary.trim()),
+    ] {
+        if !value.is_empty() {
+            lines.push(Line {
+                label,
+                value: value.to_owned(),
+            });
+        }
+    }
+    lines.push(Line {
+        label: "Ngày tiếp nhận",
+        value: format_datetime(d.received_at),
+    });
+    lines.push(Line {
+        label: "Ngày hẹn trả kết quả",
+        value: d
+            .due_at
+            .map_or_else(|| "Không quy định thời hạn".to_owned(), format_datetime),
+    });
+    lines.push(Line {
+        label: "Phí, lệ phí",
+        value: fee,
+    });
+    Receipt {
+        unit: unit.to_owned(),
+        code: d.code.clone().unwrap_or_default(),
+        provisional: d.code_provisional,
+        lines,
+        official: official.to_owned(),
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+fn escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// The printable slip: one self-contained HTML page (no scripts, no outside resources),
+/// A5-sized for the desk's printer.
+#[must_use]
+pub fn html(r: &Receipt) -> String {
+    let mut out = String::with_capacity(4096);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    escape(TITLE, &mut out);
+    out.push_str(" — ");
+    escape(&r.code, &mut out);
+    out.push_str(
+        "</title>\n<style>\n@page { size: A5; margin: 12mm; }\n\
+         body { font-family: 'Times New Roman', serif; font-size: 13pt; }\n\
+         .head { display: flex; justify-content: space-between; text-align: center; }\n\
+         h1 { font-size: 14pt; text-align: center; margin: 18px 0 4px; }\n\
+         .code { text-align: center; font-weight: bold; }\n\
+         .provisional { border: 1px solid #000; padding: 4px; margin: 6px 0; }\n\
+         table { border-collapse: collapse; width: 100%; margin-top: 10px; }\n\
+         td { vertical-align: top; padding: 3px 4px; }\n\
+         td.l { width: 38%; }\n\
+         .sign { display: flex; justify-content: space-between; margin-top: 28px; text-align: center; }\n\
+         </style>\n</head>\n<body>\n<div class=\"head\">\n<div>",
+    );
+    escape(&r.unit, &mut out);
+    out.push_str(
+        "<br><b>BỘ PHẬN MỘT CỬA</b></div>\n<div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>\
+         <br><b>Độc lập - Tự do - Hạnh phúc</b></div>\n</div>\n<h1>",
+    );
+    escape(TITLE, &mut out);
+    out.push_str("</h1>\n<p class=\"code\">Mã hồ sơ: ");
+    escape(&r.code, &mut out);
+    if r.provisional {
+        out.push_str(" (TẠM)</p>\n<p class=\"provisional\">");
+        escape(PROVISIONAL_NOTE, &mut out);
+    }
+    out.push_str("</p>\n<table>\n");
+    for line in &r.lines {
+        out.push_str("<tr><td class=\"l\">");
+        escape(line.label, &mut out);
+        out.push_str(":</td><td>");
+        escape(&line.value, &mut out);
+        out.push_str("</td></tr>\n");
+    }
+    out.push_str(
+        "</table>\n<div class=\"sign\">\n<div><b>NGƯỜI NỘP HỒ SƠ</b><br><i>(Ký, ghi rõ họ tên)</i></div>\n\
+         <div><b>NGƯỜI TIẾP NHẬN HỒ SƠ</b><br><i>(Ký, ghi rõ họ tên)</i><br><br><br>",
+    );
+    escape(&r.official, &mut out);
+    let _ = writeln!(out, "</div>\n</div>\n</body>\n</html>");
+    out
+}
+
+/// The file name of a slip: `giay-hen-{code}.html`, with anything but ASCII letters,
+/// digits, dots and dashes replaced, so the name can never leave the export folder.
+#[must_use]
+pub fn file_name(code: &str, attempt: u32) -> String {
+    let safe: String = code
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || (c == '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    let safe = if safe.is_empty() { "ho-so" } else { safe };
+    if attempt == 0 {
+        format!("giay-hen-{safe}.html")
+    } else {
+        format!("giay-hen-{safe}-{}.html", attempt + 1)
+    }
+}
+
+/// Writes the slip into `dir` (created if missing) under a new file name, never over an
+/// existing file or through a link; returns the path written.
+pub fn export(dir: &Path, code: &str, html: &str) -> std::io::Result<PathBuf> {
+    use std::io::Write as _;
+    std::fs::create_dir_all(dir)?;
+    for attempt in 0..1000 {
+        let path = dir.join(file_name(code, attempt));
+        debug_assert!(path.parent() == Some(dir));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(html.as_bytes())?;
+                f.sync_all()?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "too many slips with this code",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dossier::{Dossier, ProcedureInfo};
+    use jiff::civil::date;
+
+    fn dossier() -> Dossier {
+        let mut d = Dossier::new(
+            "id".into(),
+            ProcedureInfo {
+                code: "1.001776".into(),
+                name: "Đăng ký khai sinh".into(),
+                days: 15,
+                charge: 8000,
+                ..ProcedureInfo::default()
+            },
+            date(2023, 3, 6).at(14, 27, 45, 0),
+        );
+        d.code = Some("000.00.92.H55-230306-0001".into());
+        d.submitter.name = "Lê Thị <b>Thu</b> Hà".into();
+        d.submitter.id_number = "079192019782".into();
+        d.compute_due(&crate::calendar::office::OfficeCalendar::default());
+        d
+    }
+
+    #[test]
+    fn slip_has_the_dates_and_escapes_text() {
+        let r = receipt(&dossier(), "000.00.92.H55", "demo\u{1b}[31m");
+        let page = html(&r);
+        assert!(page.contains("27/03/2023 14:27:45"));
+        assert!(page.contains("06/03/2023 14:27:45"));
+        assert!(page.contains("Lê Thị &lt;b&gt;Thu&lt;/b&gt; Hà"));
+        assert!(page.contains("Phí 0 đ; lệ phí 8.000 đ"));
+        assert!(!page.contains('\u{1b}'));
+        assert!(!page.contains("TẠM"));
+    }
+
+    #[test]
+    fn provisional_codes_are_said_on_the_slip() {
+        let mut d = dossier();
+        d.code = Some("000.00.92.H55-230306-T001".into());
+        d.code_provisional = true;
+        let page = html(&receipt(&d, "u", "o"));
+        assert!(page.contains("(TẠM)"));
+        assert!(page.contains(PROVISIONAL_NOTE));
+    }
+
+    #[test]
+    fn file_names_stay_in_the_folder() {
+        assert_eq!(
+            file_name("000.00.92.H55-230306-0001", 0),
+            "giay-hen-000.00.92.H55-230306-0001.html"
+        );
+        assert_eq!(
+            file_name("../../etc/passwd", 0),
+            "giay-hen-_.._etc_passwd.html"
+        );
+        assert_eq!(file_name("", 1), "giay-hen-ho-so-2.html");
+        let dir = tempfile::tempdir().unwrap();
+        let a = export(dir.path(), "../x", "a").unwrap();
+        let b = export(dir.path(), "../x", "b").unwrap();
+        assert_eq!(a.parent(), Some(dir.path()));
+        assert_ne!(a, b);
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "a");
+    }
+}
