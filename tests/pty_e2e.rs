@@ -365,3 +365,109 @@ fn too_small_terminal_says_so_until_resized() {
     s.send("q");
     assert!(s.wait_exit().success());
 }
+
+/// Fills the intake form of a freshly opened dossier: submitter name, CCCD, birth date,
+/// sex (Nữ), phone.
+fn fill_submitter(s: &mut Session) {
+    s.send("Lê Thị Thu Hà\t079192019782\t14/05/1992\t");
+    // Right twice: chưa chọn → Nam → Nữ.
+    s.send("\x1b[C");
+    s.send("\x1b[C");
+    s.send("\t0912345678");
+    s.wait_for("0912345678");
+}
+
+#[test]
+fn intake_by_keyboard_at_80x24_then_found_in_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_for("2000 thủ tục");
+    s.send("/thu vien");
+    s.wait_for("/2000");
+    s.send("\r");
+    s.send("\r");
+    let screen = s.wait_for("Thêm mới hồ sơ");
+    assert!(
+        screen.contains("Thủ tục thông báo thành lập thư viện"),
+        "{screen}"
+    );
+    fill_submitter(&mut s);
+    let screen = s.wait_for("‹Nữ›");
+    assert!(
+        !screen.contains('✗'),
+        "no problems on a valid form:\n{screen}"
+    );
+    // Ctrl+S: "Cập nhật". The receipt shows the final code reserved from the backend.
+    s.send("\x13");
+    let screen = s.wait_for("GIẤY TIẾP NHẬN");
+    assert!(
+        screen.contains("Mã hồ sơ: 000.00.92.H55-"),
+        "a final code from the demo unit's block:\n{screen}"
+    );
+    assert!(!screen.contains("TẠM"), "{screen}");
+    // x exports the printable receipt inside the export folder.
+    s.send("x");
+    s.wait_for("Đã xuất tệp để in");
+    let exports: Vec<_> = std::fs::read_dir(dir.path().join("data").join("exports"))
+        .unwrap()
+        .collect();
+    assert_eq!(exports.len(), 1);
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    // The dossier list (d) finds it, also when searched without accents.
+    s.send("d");
+    let screen = s.wait_for("Lê Thị Thu Hà");
+    assert!(screen.contains("1 hồ sơ"), "{screen}");
+    assert!(screen.contains("Chờ gửi"), "{screen}");
+    s.send("/thu ha");
+    s.wait_for("thu ha");
+    s.send("\r\r");
+    let screen = s.wait_for("chỉ xem");
+    assert!(screen.contains("079192019782"), "{screen}");
+    s.send("q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn kill_9_mid_form_then_the_draft_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_for("2000 thủ tục");
+    s.send("/thu vien");
+    s.wait_for("/2000");
+    s.send("\r\r");
+    s.wait_for("Thêm mới hồ sơ");
+    fill_submitter(&mut s);
+    // The draft is saved within a second of typing.
+    s.wait_for("bản nháp đã lưu");
+    let pid = s.child.process_id().expect("pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let _ = s.wait_exit();
+    drop(s);
+
+    let mut s = Session::start(dir.path(), &[]);
+    let screen = s.wait_for("Đã khôi phục bản nháp");
+    for typed in [
+        "Lê Thị Thu Hà",
+        "079192019782",
+        "14/05/1992",
+        "‹Nữ›",
+        "0912345678",
+    ] {
+        assert!(screen.contains(typed), "{typed} recovered:\n{screen}");
+    }
+    // Finish it: it becomes a dossier, and the next start has nothing to recover.
+    s.send("\x13");
+    s.wait_for("GIẤY TIẾP NHẬN");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let mut s = Session::start(dir.path(), &[]);
+    let screen = s.wait_for("2000 thủ tục");
+    assert!(!screen.contains("khôi phục"), "{screen}");
+    s.send("q");
+    assert!(s.wait_exit().success());
+}
