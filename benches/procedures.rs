@@ -6,104 +6,13 @@
 //! - bytes written to an 80×24 terminal for the first frame, a one-row selection move
 //!   and a filter keystroke (synchronized-output markers included).
 
-use std::time::{Duration, Instant};
+mod common;
 
-use motcua::app::term::{FrameBuffer, wrap_frame};
-use motcua::app::{Msg, Options, State, render::render, update};
-use motcua::i18n::Lang;
-use motcua::keymap::Keymap;
-use motcua::store::service::StoreEvent;
+use std::time::Instant;
+
+use common::{Rig, key, stats};
 use motcua::text::MatchMode;
-use motcua::theme::Theme;
-use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
-
-struct Rig {
-    state: State,
-    terminal: Terminal<CrosstermBackend<FrameBuffer>>,
-    out: FrameBuffer,
-}
-
-impl Rig {
-    fn new(mono: bool, mode: MatchMode, catalogue: Vec<motcua::catalogue::Procedure>) -> Self {
-        let out = FrameBuffer::default();
-        let terminal = Terminal::with_options(
-            CrosstermBackend::new(out.clone()),
-            TerminalOptions {
-                viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
-            },
-        )
-        .expect("terminal");
-        let opts = Options {
-            lang: Lang::Vi,
-            theme: if mono {
-                Theme::mono(false)
-            } else {
-                Theme::color(false)
-            },
-            keymap: Keymap::default_keymap(),
-            match_mode: mode,
-            demo: true,
-            seed_catalogue: None,
-            calendar: motcua::calendar::office::OfficeCalendar::default(),
-            export_dir: std::env::temp_dir().join("motcua-test-exports"),
-            backend: motcua::app::BackendMode::None,
-        };
-        let mut state = State::new(opts, 80, 24);
-        let _ = state.init();
-        let _ = update(
-            &mut state,
-            Msg::Store(StoreEvent::Catalogue {
-                req: 1,
-                result: Ok(catalogue),
-                cursor: None,
-            }),
-        );
-        Self {
-            state,
-            terminal,
-            out,
-        }
-    }
-
-    /// Handles one message, draws, and returns the bytes a terminal would receive.
-    fn step(&mut self, msg: Msg) -> usize {
-        let _ = update(&mut self.state, msg);
-        self.draw()
-    }
-
-    fn draw(&mut self) -> usize {
-        self.terminal
-            .draw(|f| render(&self.state, f))
-            .expect("draw");
-        let bytes = self.out.take();
-        if bytes.is_empty() {
-            0
-        } else {
-            wrap_frame(&bytes).len()
-        }
-    }
-}
-
-fn key(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn stats(mut v: Vec<Duration>) -> String {
-    v.sort();
-    let mean = v.iter().sum::<Duration>() / u32::try_from(v.len()).unwrap_or(1);
-    let p = |percent: usize| v[(v.len() - 1) * percent / 100];
-    format!(
-        "n={:>4}  mean {:>7.3} ms  p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>7.3} ms",
-        v.len(),
-        mean.as_secs_f64() * 1e3,
-        p(50).as_secs_f64() * 1e3,
-        p(99).as_secs_f64() * 1e3,
-        v.last().copied().unwrap_or_default().as_secs_f64() * 1e3
-    )
-}
+use ratatui::crossterm::event::KeyCode;
 
 fn main() {
     let catalogue = motcua::catalogue::generate(2000, 1);
