@@ -20,6 +20,21 @@ pub const CODES_LOW: usize = 3;
 /// The longest a typed change waits before its draft is saved, in milliseconds.
 pub const DRAFT_SAVE_MS: u64 = 1000;
 
+/// What the dossier side is waiting for.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Flow {
+    /// A draft save is scheduled.
+    pub draft_timer: bool,
+    /// The new dossier being created.
+    pub pending_new: Option<u64>,
+    /// The dossier being opened from the list.
+    pub open_req: Option<u64>,
+    /// The start-up recovery read.
+    pub recover_req: Option<u64>,
+    /// A code reservation is in flight.
+    pub reserving: bool,
+}
+
 impl State {
     fn flash_info(&mut self, text: String) {
         self.flash = Some(Flash { text, error: false });
@@ -67,7 +82,7 @@ impl State {
     /// Starts a new dossier for a procedure.
     pub(super) fn new_dossier(&mut self, procedure_code: String) -> Vec<Effect> {
         let req = self.request_id();
-        self.pending_new = Some(req);
+        self.flow.pending_new = Some(req);
         vec![Effect::Store(StoreCmd::NewDossier {
             req,
             procedure_code,
@@ -76,10 +91,10 @@ impl State {
 
     /// After an edit: make sure a draft save follows within a second.
     fn arm_draft_timer(&mut self) -> Vec<Effect> {
-        if self.draft_timer {
+        if self.flow.draft_timer {
             return Vec::new();
         }
-        self.draft_timer = true;
+        self.flow.draft_timer = true;
         vec![Effect::DraftTimer {
             after_ms: DRAFT_SAVE_MS,
         }]
@@ -99,7 +114,7 @@ impl State {
     }
 
     pub(super) fn on_draft_timer(&mut self) -> Vec<Effect> {
-        self.draft_timer = false;
+        self.flow.draft_timer = false;
         self.flush_draft(true).into_iter().collect()
     }
 
@@ -303,7 +318,7 @@ impl State {
             }
             dossiers::Ask::Open(id) => {
                 let req = self.request_id();
-                self.open_req = Some(req);
+                self.flow.open_req = Some(req);
                 Outcome::effect(Effect::Store(StoreCmd::LoadDossier { req, id }))
             }
         }
@@ -331,10 +346,10 @@ impl State {
         match event {
             StoreEvent::Catalogue { .. } => Vec::new(),
             StoreEvent::NewDossier { req, result } => {
-                if self.pending_new != Some(req) {
+                if self.flow.pending_new != Some(req) {
                     return Vec::new();
                 }
-                self.pending_new = None;
+                self.flow.pending_new = None;
                 match result {
                     Ok(d) => self.push_intake(*d, Mode::Edit),
                     Err(e) => self.flash_error(lang.f(
@@ -349,10 +364,10 @@ impl State {
                 draft,
                 holidays,
             } => {
-                if self.recover_req != Some(req) {
+                if self.flow.recover_req != Some(req) {
                     return Vec::new();
                 }
-                self.recover_req = None;
+                self.flow.recover_req = None;
                 if let Some(t) = holidays {
                     self.calendar.backend = Table::from_api(&t);
                 }
@@ -411,10 +426,8 @@ impl State {
                             let r = receipt::receipt(&d, &self.unit_label(), &self.official_name());
                             self.layers.push(Layer::Receipt(ReceiptState::new(r)));
                         }
-                        if f.codes_left < CODES_LOW && self.link == Link::Online {
-                            effects.push(Effect::Backend(BackendCmd::ReserveCodes {
-                                count: CODE_BLOCK,
-                            }));
+                        if f.codes_left < CODES_LOW {
+                            effects.extend(self.reserve_codes());
                         }
                         effects
                     }
@@ -437,10 +450,10 @@ impl State {
                 Vec::new()
             }
             StoreEvent::Dossier { req, result } => {
-                if self.open_req != Some(req) {
+                if self.flow.open_req != Some(req) {
                     return Vec::new();
                 }
-                self.open_req = None;
+                self.flow.open_req = None;
                 match result {
                     Ok((_, Some(draft))) => self.push_intake(*draft, Mode::Edit),
                     Ok((Some(body), None)) => self.push_intake(*body, Mode::View),
@@ -455,6 +468,13 @@ impl State {
             StoreEvent::CodesLeft { left, .. } => {
                 tracing::info!(left, "dossier codes reserved");
                 Vec::new()
+            }
+            StoreEvent::CodesCounted { unit, left } => {
+                if left < CODES_LOW && self.unit().as_deref() == Some(unit.as_str()) {
+                    self.reserve_codes()
+                } else {
+                    Vec::new()
+                }
             }
             StoreEvent::Exported { req, result } => {
                 let Some(Layer::Receipt(r)) = self.layers.last_mut() else {
@@ -481,19 +501,32 @@ impl State {
     pub(super) fn after_sign_in(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
         if let Some(unit) = self.unit() {
-            effects.push(Effect::Store(StoreCmd::RememberUnit { unit }));
+            effects.push(Effect::Store(StoreCmd::RememberUnit { unit: unit.clone() }));
+            // Reserve only when today's block runs low: unused codes leave gaps.
+            effects.push(Effect::Store(StoreCmd::CountCodes { unit }));
         }
-        effects.push(Effect::Backend(BackendCmd::ReserveCodes {
-            count: CODE_BLOCK,
-        }));
         effects.push(Effect::Backend(BackendCmd::Holidays));
         effects
+    }
+
+    /// Asks the backend for a block of codes, unless offline or already asking.
+    fn reserve_codes(&mut self) -> Vec<Effect> {
+        if self.flow.reserving || self.link != Link::Online || self.official.is_none() {
+            return Vec::new();
+        }
+        self.flow.reserving = true;
+        vec![Effect::Backend(BackendCmd::ReserveCodes {
+            count: CODE_BLOCK,
+        })]
     }
 
     /// Backend answers about codes and holidays.
     pub(super) fn on_backend_dossier(&mut self, event: BackendEvent) -> Vec<Effect> {
         match event {
-            BackendEvent::CodesReserved(Ok(r)) => vec![Effect::Store(StoreCmd::AddCodes(r))],
+            BackendEvent::CodesReserved(Ok(r)) => {
+                self.flow.reserving = false;
+                vec![Effect::Store(StoreCmd::AddCodes(r))]
+            }
             BackendEvent::Holidays(Ok(t)) => {
                 self.calendar.backend = Table::from_api(&t);
                 let cal = self.calendar.clone();
@@ -505,7 +538,12 @@ impl State {
                 }
                 vec![Effect::Store(StoreCmd::SaveHolidays(t))]
             }
-            BackendEvent::CodesReserved(Err(e)) | BackendEvent::Holidays(Err(e)) => {
+            BackendEvent::CodesReserved(Err(e)) => {
+                self.flow.reserving = false;
+                tracing::warn!(class = ?e.class(), "code reservation failed: {e}");
+                Vec::new()
+            }
+            BackendEvent::Holidays(Err(e)) => {
                 // Offline codes and the computed calendar take over; nothing is lost.
                 tracing::warn!(class = ?e.class(), "backend call failed: {e}");
                 Vec::new()

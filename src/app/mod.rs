@@ -150,14 +150,8 @@ pub struct State {
     /// The calendar appointment dates are computed with.
     pub calendar: OfficeCalendar,
     pub export_dir: PathBuf,
-    /// A draft save is scheduled.
-    draft_timer: bool,
-    /// The new dossier being created.
-    pending_new: Option<u64>,
-    /// The dossier being opened from the list.
-    open_req: Option<u64>,
-    /// The start-up recovery read.
-    recover_req: Option<u64>,
+    /// The dossier side's requests in flight and timers.
+    flow: dossier_flow::Flow,
 }
 
 /// What a screen or layer asks of the app after handling an action.
@@ -236,10 +230,7 @@ impl State {
             next_req: 0,
             calendar: opts.calendar,
             export_dir: opts.export_dir,
-            draft_timer: false,
-            pending_new: None,
-            open_req: None,
-            recover_req: None,
+            flow: dossier_flow::Flow::default(),
         }
     }
 
@@ -252,7 +243,7 @@ impl State {
             p.start_loading(req);
         }
         let recover = self.request_id();
-        self.recover_req = Some(recover);
+        self.flow.recover_req = Some(recover);
         let mut effects = vec![
             Effect::Store(StoreCmd::LoadCatalogue {
                 req,
@@ -570,7 +561,7 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
                         if let Effect::Store(cmd) = e {
                             state.next_req = req;
                             if let StoreCmd::NewDossier { req, .. } = cmd {
-                                state.pending_new = Some(*req);
+                                state.flow.pending_new = Some(*req);
                             }
                         }
                     }

@@ -59,6 +59,8 @@ pub enum StoreCmd {
     LoadDossier { req: u64, id: String },
     /// Keep codes reserved from the backend.
     AddCodes(ReservationResponse),
+    /// How many final codes are left for a unit today (answered by `CodesCounted`).
+    CountCodes { unit: String },
     /// Remember the signed-in official's unit (for provisional codes offline).
     RememberUnit { unit: String },
     /// Keep the backend's holiday table for offline use.
@@ -120,6 +122,8 @@ pub enum StoreEvent {
         day: Date,
         left: usize,
     },
+    /// Final codes left for a unit today, as asked by `CountCodes`.
+    CodesCounted { unit: String, left: usize },
     Exported {
         req: u64,
         result: Result<PathBuf, String>,
@@ -315,6 +319,10 @@ fn handle(
                 day,
             }
         }
+        StoreCmd::CountCodes { unit } => StoreEvent::CodesCounted {
+            left: s.codes_left(&unit, crate::clock::vn_date(now)).unwrap_or(0),
+            unit,
+        },
         StoreCmd::RememberUnit { unit } => {
             if let Err(e) = s.set_meta(super::dossiers::META_UNIT, &unit) {
                 message(&e);
@@ -387,6 +395,7 @@ fn failed(cmd: StoreCmd, e: &str) -> StoreEvent {
         StoreCmd::CloseDraft { .. }
         | StoreCmd::DiscardDraft { .. }
         | StoreCmd::AddCodes(_)
+        | StoreCmd::CountCodes { .. }
         | StoreCmd::RememberUnit { .. }
         | StoreCmd::SaveHolidays(_) => StoreEvent::DraftSaved {
             id: String::new(),
