@@ -165,12 +165,10 @@ impl State {
                 return Outcome::unhandled();
             }
             let id = form.dossier.id.clone();
-            let revision = form.dossier.revision;
             self.close_intake();
             self.flash_info(lang.t("flash.draft_discarded").to_owned());
             let mut out = Outcome::effect(Effect::Store(StoreCmd::DiscardDraft { id }));
             out.effects.extend(self.reload_list());
-            let _ = revision;
             return out;
         }
         match form.on_action(action, &cal) {
@@ -274,13 +272,16 @@ impl State {
     /// Opens the dossier list (closing the form, whose draft is kept).
     pub(super) fn open_list(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
-        if self.screens.iter().any(|s| matches!(s, Screen::Intake(_))) {
-            if let Some(form) = self.intake_mut()
-                && form.mode == Mode::Edit
-            {
+        if let Some(form) = self.intake_mut() {
+            if form.mode == Mode::Edit && form.is_blank() && form.dossier.revision == 1 {
+                // Nothing typed: no draft to keep.
+                let id = form.dossier.id.clone();
+                effects.push(Effect::Store(StoreCmd::DiscardDraft { id }));
+            } else if form.mode == Mode::Edit {
+                // Leaving the form: write it once more, no longer as the open draft.
                 form.saved = intake::Saved::Dirty;
+                effects.extend(self.flush_draft(false));
             }
-            effects.extend(self.flush_draft(false));
             self.close_intake();
         }
         if self.dossiers_mut().is_some() {
