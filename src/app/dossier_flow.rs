@@ -71,7 +71,10 @@ impl State {
 
     /// Puts an intake form on top (below the sign-in screen if that is showing).
     fn push_intake(&mut self, d: Dossier, mode: Mode) {
-        let form = Box::new(IntakeState::new(d, mode, &self.calendar));
+        let mut form = Box::new(IntakeState::new(d, mode, &self.calendar));
+        if mode == Mode::Edit {
+            form.resume();
+        }
         let at = match self.screens.last() {
             Some(Screen::SignIn(_)) => self.screens.len() - 1,
             _ => self.screens.len(),

@@ -153,6 +153,18 @@ impl IntakeState {
         self.load_input();
     }
 
+    /// Puts the cursor where typing stopped: the last field with text (a reopened draft).
+    pub fn resume(&mut self) {
+        if let Some(last) = self
+            .fields
+            .iter()
+            .rposition(|f| !f.is_choice() && !self.dossier.text(*f).trim().is_empty())
+        {
+            self.focus = last;
+            self.load_input();
+        }
+    }
+
     /// Focuses a field (the first problem after a refused finalize).
     pub fn focus_field(&mut self, field: FieldId) {
         if let Some(i) = self.fields.iter().position(|f| *f == field) {
@@ -736,6 +748,23 @@ mod tests {
         );
         s.on_text_key(Key::parse("left").unwrap(), &cal);
         assert_eq!(s.dossier.channel, crate::dossier::Channel::Direct);
+    }
+
+    #[test]
+    fn a_reopened_draft_resumes_at_the_last_field_typed() {
+        let cal = OfficeCalendar::default();
+        let mut s = form();
+        typed(&mut s, "Trần Văn Bình");
+        s.on_action(Action::NextField, &cal);
+        typed(&mut s, "0310850123");
+        let mut again = IntakeState::new(s.dossier.clone(), Mode::Edit, &cal);
+        again.resume();
+        assert_eq!(
+            again.focused(),
+            FieldId::Person(Role::Submitter, PersonField::IdNumber)
+        );
+        typed(&mut again, "45");
+        assert_eq!(again.dossier.submitter.id_number, "031085012345");
     }
 
     #[test]
