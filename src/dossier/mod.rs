@@ -4,6 +4,7 @@
 //! Pure: no terminal, no SQLite, no HTTP. Form values are kept exactly as typed, so a
 //! draft with mistakes round-trips; [`Dossier::problems`] says what is wrong.
 
+pub mod compare;
 pub mod receipt;
 pub mod validate;
 
