@@ -469,10 +469,6 @@ impl State {
                 }
                 Vec::new()
             }
-            StoreEvent::CodesLeft { left, .. } => {
-                tracing::info!(left, "dossier codes reserved");
-                Vec::new()
-            }
             StoreEvent::CodesCounted { unit, left } => {
                 if left < CODES_LOW && self.unit().as_deref() == Some(unit.as_str()) {
                     self.reserve_codes()

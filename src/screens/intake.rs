@@ -373,7 +373,12 @@ fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<String> {
         .collect()
 }
 
-fn lines(state: &IntakeState, lang: Lang, width: usize) -> Vec<FormLine> {
+fn lines(
+    state: &IntakeState,
+    problems: &[(FieldId, Problem)],
+    lang: Lang,
+    width: usize,
+) -> Vec<FormLine> {
     let d = &state.dossier;
     let terms = d.terms();
     let code = match (&d.code, d.code_provisional) {
@@ -411,7 +416,6 @@ fn lines(state: &IntakeState, lang: Lang, width: usize) -> Vec<FormLine> {
         ),
         FormLine::Info("intake.due", due, Some(("intake.fee", fee))),
     ];
-    let problems = state.visible_problems();
     let push_field = |out: &mut Vec<FormLine>, f: FieldId| {
         out.push(FormLine::Field(f));
         if let Some((_, p)) = problems.iter().find(|(pf, _)| *pf == f) {
@@ -484,7 +488,8 @@ pub fn render(state: &IntakeState, frame: &mut Frame<'_>, area: Rect, lang: Lang
         Rect { height: 1, ..area },
     );
 
-    let all = lines(state, lang, width);
+    let problems = state.visible_problems();
+    let all = lines(state, &problems, lang, width);
     let rows = usize::from(area.height) - 1;
     // Keep the focused field (and its problem line) in view.
     let focus_line = all
@@ -578,7 +583,7 @@ pub fn render(state: &IntakeState, frame: &mut Frame<'_>, area: Rect, lang: Lang
                     (shown, 0)
                 };
                 let shown = text::truncate(&shown, value_w).into_owned();
-                let has_problem = state.visible_problems().iter().any(|(pf, _)| pf == f);
+                let has_problem = problems.iter().any(|(pf, _)| pf == f);
                 let label = text::truncate(&field_label(*f, lang), LABEL_W - 2).into_owned();
                 let label = format!(" {label:<w$}", w = LABEL_W - 1);
                 let label_style = if has_problem {

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{Store, StoreError};
+use super::{PROCEDURE_COLUMNS, RawProcedure, Store, StoreError};
 use crate::api::{DossierRevision, ProcedureRecord, ReservationResponse, SyncItem};
 use crate::clock::{iso_date, rfc3339_vn, vn_tz};
 use crate::dossier::{Dossier, DossierRow, ProcedureInfo, SyncState, provisional_code};
@@ -115,39 +115,28 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT code, local_code, name, field, days, fee, charge, record
-                 FROM procedure WHERE code = ?1",
+                &format!("SELECT {PROCEDURE_COLUMNS}, record FROM procedure WHERE code = ?1"),
                 params![code],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, i64>(4)?,
-                        r.get::<_, i64>(5)?,
-                        r.get::<_, i64>(6)?,
-                        r.get::<_, Option<String>>(7)?,
-                    ))
-                },
+                |r| Ok((RawProcedure::read(r)?, r.get::<_, Option<String>>(8)?)),
             )
             .optional()?;
-        let Some((code, local_code, name, field, days, fee, charge, record)) = row else {
+        let Some((raw, record)) = row else {
             return Ok(None);
         };
+        let p = raw.check()?;
         let channels = record
             .and_then(|r| serde_json::from_str::<ProcedureRecord>(&r).ok())
             .map(|r| r.channels)
             .unwrap_or_default();
         Ok(Some(ProcedureInfo {
-            code,
-            local_code,
-            name,
-            field,
+            code: p.code,
+            local_code: p.local_code,
+            name: p.name,
+            field: p.field,
             channels,
-            days: u32::try_from(days).unwrap_or(0),
-            fee: u64::try_from(fee).unwrap_or(0),
-            charge: u64::try_from(charge).unwrap_or(0),
+            days: p.days,
+            fee: p.fee,
+            charge: p.charge,
         }))
     }
 

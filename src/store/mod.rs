@@ -133,6 +133,56 @@ pub struct ImportSummary {
     pub removed: usize,
 }
 
+/// The columns [`RawProcedure::read`] reads, in its order.
+const PROCEDURE_COLUMNS: &str = "code, local_code, name, field, days, charges_fee, fee, charge";
+
+/// A procedure row as SQLite holds it, before its numbers are checked.
+struct RawProcedure {
+    code: String,
+    local_code: String,
+    name: String,
+    field: String,
+    days: i64,
+    charges_fee: bool,
+    fee: i64,
+    charge: i64,
+}
+
+impl RawProcedure {
+    /// Reads the [`PROCEDURE_COLUMNS`] at the start of a row.
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            code: r.get(0)?,
+            local_code: r.get(1)?,
+            name: r.get(2)?,
+            field: r.get(3)?,
+            days: r.get(4)?,
+            charges_fee: r.get(5)?,
+            fee: r.get(6)?,
+            charge: r.get(7)?,
+        })
+    }
+
+    /// The procedure, or which number is out of range.
+    fn check(self) -> Result<Procedure, StoreError> {
+        let code = self.code;
+        let num = |v: i64, what: &str| {
+            u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} of {code} is {v}")))
+        };
+        Ok(Procedure {
+            days: u32::try_from(self.days)
+                .map_err(|_| StoreError::Corrupt(format!("days of {code} is {}", self.days)))?,
+            fee: num(self.fee, "fee")?,
+            charge: num(self.charge, "charge")?,
+            code,
+            local_code: self.local_code,
+            name: self.name,
+            field: self.field,
+            charges_fee: self.charges_fee,
+        })
+    }
+}
+
 /// The local store.
 pub struct Store {
     conn: Connection,
@@ -203,40 +253,13 @@ impl Store {
 
     /// The catalogue, in catalogue order.
     pub fn procedures(&self) -> Result<Vec<Procedure>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT code, local_code, name, field, days, charges_fee, fee, charge
-             FROM procedure ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, bool>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, i64>(7)?,
-            ))
-        })?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PROCEDURE_COLUMNS} FROM procedure ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map([], RawProcedure::read)?;
         let mut out = Vec::new();
         for row in rows {
-            let (code, local_code, name, field, days, charges_fee, fee, charge) = row?;
-            let num = |v: i64, what: &str| {
-                u64::try_from(v)
-                    .map_err(|_| StoreError::Corrupt(format!("{what} of {code} is {v}")))
-            };
-            out.push(Procedure {
-                days: u32::try_from(days)
-                    .map_err(|_| StoreError::Corrupt(format!("days of {code} is {days}")))?,
-                fee: num(fee, "fee")?,
-                charge: num(charge, "charge")?,
-                code,
-                local_code,
-                name,
-                field,
-                charges_fee,
-            });
+            out.push(row?.check()?);
         }
         Ok(out)
     }

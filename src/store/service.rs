@@ -116,12 +116,6 @@ pub enum StoreEvent {
         req: u64,
         result: Result<Opened, String>,
     },
-    /// Final codes left for a unit and day after a reservation was stored.
-    CodesLeft {
-        unit: String,
-        day: Date,
-        left: usize,
-    },
     /// Final codes left for a unit today, as asked by `CountCodes`.
     CodesCounted { unit: String, left: usize },
     Exported {
@@ -208,7 +202,7 @@ fn handle(
 ) -> Option<StoreEvent> {
     let s = match store {
         Ok(s) => s,
-        Err(e) => return Some(failed(cmd, e)),
+        Err(e) => return failed(cmd, e),
     };
     let now = clock.now();
     Some(match cmd {
@@ -309,15 +303,13 @@ fn handle(
                 .map_err(|e| message(&e)),
         },
         StoreCmd::AddCodes(r) => {
-            let day = r.date.parse::<Date>().ok()?;
-            if let Err(e) = s.add_codes(&r) {
-                message(&e);
+            match s.add_codes(&r) {
+                Ok(()) => tracing::info!(count = r.codes.len(), "dossier codes reserved"),
+                Err(e) => {
+                    message(&e);
+                }
             }
-            StoreEvent::CodesLeft {
-                left: s.codes_left(&r.unit_code, day).unwrap_or(0),
-                unit: r.unit_code,
-                day,
-            }
+            return None;
         }
         StoreCmd::CountCodes { unit } => StoreEvent::CodesCounted {
             left: s.codes_left(&unit, crate::clock::vn_date(now)).unwrap_or(0),
@@ -353,9 +345,11 @@ fn handle(
 }
 
 /// The answer to a command when the store could not be opened.
-fn failed(cmd: StoreCmd, e: &str) -> StoreEvent {
+/// Commands that expect no answer get none: the open failure is logged once and shown
+/// where an answer is awaited.
+fn failed(cmd: StoreCmd, e: &str) -> Option<StoreEvent> {
     let e = e.to_owned();
-    match cmd {
+    Some(match cmd {
         StoreCmd::LoadCatalogue { req, .. } | StoreCmd::ApplyCatalogue { req, .. } => {
             StoreEvent::Catalogue {
                 req,
@@ -397,11 +391,8 @@ fn failed(cmd: StoreCmd, e: &str) -> StoreEvent {
         | StoreCmd::AddCodes(_)
         | StoreCmd::CountCodes { .. }
         | StoreCmd::RememberUnit { .. }
-        | StoreCmd::SaveHolidays(_) => StoreEvent::DraftSaved {
-            id: String::new(),
-            result: Err(e),
-        },
-    }
+        | StoreCmd::SaveHolidays(_) => return None,
+    })
 }
 
 fn catalogue_event(
