@@ -70,6 +70,15 @@ actions! {
     NextDay => "next_day",
     Today => "today",
     AllDays => "all_days",
+    PopulationCheck => "population_check",
+    VerifyId => "verify_id",
+    DigitalIdentity => "digital_identity",
+    TakeValue => "take_value",
+    TakeAllDiffering => "take_all_differing",
+    ApplyTaken => "apply_taken",
+    EditInputs => "edit_inputs",
+    UndoTake => "undo_take",
+    AuditLog => "audit_log",
 }
 
 impl std::fmt::Display for Action {

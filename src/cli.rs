@@ -16,6 +16,8 @@ use crate::paths::Paths;
 use crate::store::Store;
 use crate::theme::Theme;
 
+mod population;
+
 /// The local profile used while no backend is configured: the embedded demo.
 pub const DEMO_PROFILE: &str = "demo";
 
@@ -68,6 +70,28 @@ pub enum Command {
     Calendar {
         #[command(subcommand)]
         command: CalendarCommand,
+    },
+    /// Look a citizen up in the population database (logged in the audit log first).
+    Lookup(population::LookupArgs),
+    /// The audit log of population-database use.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Write one citizen's lookup history (standard output, or a new file).
+    Export {
+        /// The citizen's document number, exactly.
+        #[arg(long)]
+        citizen: String,
+        #[arg(long, value_enum, default_value_t = population::ExportFormat::Json)]
+        format: population::ExportFormat,
+        /// Write to this file (it must not exist yet).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -242,6 +266,15 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
         }) => generate_catalogue(lang, count, seed, output.as_deref()),
         Some(Command::Serve(args)) => serve(paths, lang, args),
         Some(Command::Calendar { command }) => calendar(paths, lang, command),
+        Some(Command::Lookup(args)) => population::lookup(paths, &config, &args),
+        Some(Command::Audit {
+            command:
+                AuditCommand::Export {
+                    citizen,
+                    format,
+                    output,
+                },
+        }) => population::export(paths, &config, &citizen, format, output.as_deref()),
     }
 }
 
@@ -669,6 +702,15 @@ fn connect_backend(
         server: Some(server),
     };
     Ok((backend, app::BackendMode::Demo, DEMO_PROFILE.to_owned()))
+}
+
+/// The local store's profile for the configured backend (the demo's when none).
+fn store_profile(config: &Config) -> String {
+    let url = config.backend.url.trim();
+    if url.is_empty() {
+        return DEMO_PROFILE.to_owned();
+    }
+    crate::api::client::check_base_url(url).map_or_else(|_| profile_for(url), |u| profile_for(&u))
 }
 
 /// The local profile of a backend: its host and port, in characters safe for a folder.

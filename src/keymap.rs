@@ -35,6 +35,9 @@ pub enum Group {
     IntakeView,
     Dossiers,
     Receipt,
+    Check,
+    CheckDiff,
+    Audit,
 }
 
 impl Group {
@@ -52,6 +55,9 @@ impl Group {
         Group::IntakeView,
         Group::Dossiers,
         Group::Receipt,
+        Group::Check,
+        Group::CheckDiff,
+        Group::Audit,
     ];
 
     /// The name used in the keymap file.
@@ -70,6 +76,9 @@ impl Group {
             Group::IntakeView => "intake_view",
             Group::Dossiers => "dossiers",
             Group::Receipt => "receipt",
+            Group::Check => "check",
+            Group::CheckDiff => "check_diff",
+            Group::Audit => "audit",
         }
     }
 
@@ -82,7 +91,7 @@ impl Group {
     pub const fn takes_text(self) -> bool {
         matches!(
             self,
-            Group::Filter | Group::Palette | Group::SignIn | Group::Intake
+            Group::Filter | Group::Palette | Group::SignIn | Group::Intake | Group::Check
         )
     }
 }

@@ -24,6 +24,35 @@ pub enum BackendCmd {
     ReserveCodes { count: u32 },
     /// Fetch the backend's holiday table.
     Holidays,
+    /// A population-database call (a lookup or a quick check).
+    Check { req: u64, call: CheckCall },
+}
+
+/// A call to the population database through the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckCall {
+    Lookup(crate::api::LookupRequest),
+    Verify(crate::api::VerifyRequest),
+    DigitalIdentity(crate::api::DigitalIdentityRequest),
+}
+
+/// Its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckAnswer {
+    Lookup(Box<crate::api::LookupResponse>),
+    Verify(crate::api::VerifyResponse),
+    DigitalIdentity(crate::api::DigitalIdentityResponse),
+}
+
+/// Runs one population-database call.
+pub async fn run_check(client: &Client, call: &CheckCall) -> Result<CheckAnswer, ClientError> {
+    Ok(match call {
+        CheckCall::Lookup(r) => CheckAnswer::Lookup(Box::new(client.lookup(r).await?)),
+        CheckCall::Verify(r) => CheckAnswer::Verify(client.verify(r).await?),
+        CheckCall::DigitalIdentity(r) => {
+            CheckAnswer::DigitalIdentity(client.digital_identity(r).await?)
+        }
+    })
 }
 
 impl std::fmt::Debug for BackendCmd {
@@ -45,6 +74,11 @@ impl std::fmt::Debug for BackendCmd {
                 .field("count", count)
                 .finish(),
             BackendCmd::Holidays => f.write_str("Holidays"),
+            BackendCmd::Check { req, call } => f
+                .debug_struct("Check")
+                .field("req", req)
+                .field("call", call)
+                .finish(),
         }
     }
 }
@@ -70,6 +104,10 @@ pub enum BackendEvent {
     },
     CodesReserved(Result<crate::api::ReservationResponse, ClientError>),
     Holidays(Result<crate::api::HolidayTable, ClientError>),
+    Checked {
+        req: u64,
+        result: Result<CheckAnswer, ClientError>,
+    },
 }
 
 /// The handle the runtime keeps. Calls run as tasks on the current tokio runtime.
@@ -125,6 +163,10 @@ impl BackendService {
                     BackendEvent::CodesReserved(client.reserve_codes(count).await)
                 }
                 BackendCmd::Holidays => BackendEvent::Holidays(client.holidays().await),
+                BackendCmd::Check { req, call } => BackendEvent::Checked {
+                    req,
+                    result: run_check(&client, &call).await,
+                },
             };
             reply(event);
         });

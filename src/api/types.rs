@@ -204,6 +204,11 @@ pub struct ProcedureRecord {
     /// Whether the procedure may look citizens up in the population database.
     #[serde(default)]
     pub population_lookup: bool,
+    /// The population-database fields a dossier of this procedure keeps (`ethnicity`,
+    /// `home_town`, …, as in `CitizenRecord`), beyond the intake form's own fields.
+    /// Empty: the form's fields only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub population_fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -103,6 +103,11 @@ impl State {
         }]
     }
 
+    /// The form changed outside typing (a check, values taken): arm the draft save.
+    pub(super) fn draft_changed(&mut self) -> Vec<Effect> {
+        self.arm_draft_timer()
+    }
+
     /// The draft save due now, if the form has unsaved typing.
     pub(super) fn flush_draft(&mut self, open: bool) -> Option<Effect> {
         let form = self.intake_mut()?;
@@ -177,6 +182,9 @@ impl State {
         match form.on_action(action, &cal) {
             intake::Ask::Nothing => Outcome::default(),
             intake::Ask::Unhandled => Outcome::unhandled(),
+            ask @ (intake::Ask::Check(_) | intake::Ask::Undone | intake::Ask::NothingToUndo) => {
+                self.intake_check_ask(&ask)
+            }
             intake::Ask::Changed => Outcome {
                 effects: self.arm_draft_timer(),
                 ..Outcome::default()
@@ -348,7 +356,10 @@ impl State {
     pub(super) fn on_store_dossier(&mut self, event: StoreEvent) -> Vec<Effect> {
         let lang = self.lang;
         match event {
-            StoreEvent::Catalogue { .. } => Vec::new(),
+            StoreEvent::Catalogue { .. }
+            | StoreEvent::CheckRecorded { .. }
+            | StoreEvent::CheckQueued { .. }
+            | StoreEvent::Audit { .. } => Vec::new(),
             StoreEvent::NewDossier { req, result } => {
                 if self.flow.pending_new != Some(req) {
                     return Vec::new();
@@ -548,7 +559,9 @@ impl State {
                 tracing::warn!(class = ?e.class(), "backend call failed: {e}");
                 Vec::new()
             }
-            BackendEvent::SignedIn { .. } | BackendEvent::CatalogueFeed { .. } => Vec::new(),
+            BackendEvent::SignedIn { .. }
+            | BackendEvent::CatalogueFeed { .. }
+            | BackendEvent::Checked { .. } => Vec::new(),
         }
     }
 }

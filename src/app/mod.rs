@@ -4,6 +4,8 @@
 //! out (talk to a service, quit, clear the screen). `render` (in `render.rs`) draws the
 //! state and does no I/O. The runtime (`runtime.rs`) owns the terminal and the services.
 
+mod check_flow;
+pub use check_flow::failure_text as check_failure_text;
 mod dossier_flow;
 pub mod render;
 pub mod runtime;
@@ -21,6 +23,8 @@ use crate::calendar::office::OfficeCalendar;
 use crate::catalogue::Procedure;
 use crate::i18n::Lang;
 use crate::keymap::{Group, Key, Keymap};
+use crate::screens::audit::AuditState;
+use crate::screens::check::CheckState;
 use crate::screens::dossiers::DossiersState;
 use crate::screens::intake::IntakeState;
 use crate::screens::procedures::ProceduresState;
@@ -82,6 +86,10 @@ pub enum Screen {
     SignIn(SignInState),
     Intake(Box<IntakeState>),
     Dossiers(DossiersState),
+    /// The population check of a person block (over the intake form).
+    Check(Box<CheckState>),
+    /// The audit log of population lookups.
+    Audit(AuditState),
 }
 
 /// How the app reaches its backend.
@@ -152,6 +160,8 @@ pub struct State {
     pub export_dir: PathBuf,
     /// The dossier side's requests in flight and timers.
     flow: dossier_flow::Flow,
+    /// Population-database calls in flight.
+    checks: check_flow::Calls,
 }
 
 /// What a screen or layer asks of the app after handling an action.
@@ -231,6 +241,7 @@ impl State {
             calendar: opts.calendar,
             export_dir: opts.export_dir,
             flow: dossier_flow::Flow::default(),
+            checks: check_flow::Calls::new(),
         }
     }
 
@@ -283,6 +294,7 @@ impl State {
             event @ (BackendEvent::CodesReserved(_) | BackendEvent::Holidays(_)) => {
                 self.on_backend_dossier(event)
             }
+            BackendEvent::Checked { req, result } => self.on_checked(req, result),
             BackendEvent::SignedIn { req, result } => {
                 if self.auto_sign_in == Some(req) {
                     self.auto_sign_in = None;
@@ -397,6 +409,8 @@ impl State {
             Screen::SignIn(s) => s.group(),
             Screen::Intake(i) => i.group(),
             Screen::Dossiers(d) => d.group(),
+            Screen::Check(c) => c.group(),
+            Screen::Audit(a) => a.group(),
         }
     }
 
@@ -430,6 +444,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     d.on_paste(&text);
                     Outcome::default()
                 }
+                (None, Some(Screen::Check(_))) => return state.check_paste(&text),
+                (None, Some(Screen::Audit(_))) => return state.audit_paste(&text),
                 (None, None) => Outcome::default(),
             };
             apply(state, outcome)
@@ -464,6 +480,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Store(
+            event @ (StoreEvent::CheckRecorded { .. }
+            | StoreEvent::CheckQueued { .. }
+            | StoreEvent::Audit { .. }),
+        ) => state.on_store_check(event),
         Msg::Store(event) => state.on_store_dossier(event),
         Msg::Backend(event) => state.on_backend(event),
         Msg::DraftTimer => state.on_draft_timer(),
@@ -488,6 +509,8 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
                 d.on_text_key(key);
                 Outcome::default()
             }
+            (None, Some(Screen::Check(_))) => return state.check_text(key),
+            (None, Some(Screen::Audit(_))) => return state.audit_text(key),
             (None, None) => Outcome::default(),
         };
         return apply(state, outcome);
@@ -513,6 +536,14 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
             let effects = state.open_list();
             Outcome {
                 effects,
+                ..Outcome::default()
+            }
+        }
+        Action::AuditLog
+            if state.layers.is_empty() && !matches!(state.screen(), Screen::Audit(_)) =>
+        {
+            Outcome {
+                effects: state.open_audit(),
                 ..Outcome::default()
             }
         }
@@ -569,6 +600,8 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
                 }
                 (None, Some(Screen::Intake(_))) => state.intake_action(action),
                 (None, Some(Screen::Dossiers(_))) => state.dossiers_action(action),
+                (None, Some(Screen::Check(_))) => state.check_action(action),
+                (None, Some(Screen::Audit(_))) => state.audit_action(action),
                 (None, Some(Screen::SignIn(s))) => {
                     let req = state.next_req + 1;
                     let out = s.on_action(action, req);

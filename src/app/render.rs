@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 
 use super::{Link, Screen, State};
 use crate::screens::procedures::{self, Load};
-use crate::screens::{dossiers, intake, sign_in};
+use crate::screens::{audit, check, dossiers, intake, sign_in};
 use crate::ui::widgets;
 
 /// Draws one frame.
@@ -39,7 +39,32 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
         Link::Offline => right.push(lang.t("app.offline").to_owned()),
         Link::Online | Link::Unknown => {}
     }
-    match state.screen() {
+    // The check's input box is drawn over the form it checks.
+    let mut top = state.screen();
+    if let Screen::Check(c) = top
+        && !matches!(c.phase, check::Phase::Diff(_))
+        && let Some(below) = state.screens.iter().rev().nth(1)
+    {
+        top = below;
+    }
+    match top {
+        Screen::Check(c) => {
+            let right = right.join(" · ");
+            widgets::status_bar(
+                frame,
+                status,
+                theme,
+                lang.t("check.status_title"),
+                &right,
+                demo,
+            );
+            check::render(c, frame, body, lang, theme);
+        }
+        Screen::Audit(a) => {
+            let right = right.join(" · ");
+            widgets::status_bar(frame, status, theme, lang.t("audit.title"), &right, demo);
+            audit::render(a, frame, body, lang, theme);
+        }
         Screen::Procedures(p) => {
             if p.load == Load::Loaded {
                 right.insert(0, lang.f("proc.count", &[("n", &p.entries.len())]));
@@ -67,6 +92,11 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
             widgets::status_bar(frame, status, theme, lang.t("list.title"), &right, demo);
             dossiers::render(d, frame, body, lang, theme);
         }
+    }
+    if let Screen::Check(c) = state.screen()
+        && !matches!(c.phase, check::Phase::Diff(_))
+    {
+        check::render(c, frame, body, lang, theme);
     }
     for layer in &state.layers {
         layer.render(frame, body, &state.keymap, lang, theme);

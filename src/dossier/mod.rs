@@ -5,6 +5,7 @@
 //! draft with mistakes round-trips; [`Dossier::problems`] says what is wrong.
 
 pub mod compare;
+pub mod population;
 pub mod receipt;
 pub mod validate;
 
@@ -327,6 +328,10 @@ pub struct PersonForm {
     pub email: String,
     /// Where each identity value came from; a field missing here was typed.
     pub evidence: BTreeMap<PersonField, Evidence>,
+    /// Values the form has no box for, taken from the population database (or the
+    /// card): only the fields the procedure keeps.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<population::PopField, population::Sourced>,
 }
 
 impl PersonForm {
@@ -448,6 +453,11 @@ pub struct ProcedureInfo {
     pub days: u32,
     pub fee: u64,
     pub charge: u64,
+    /// Whether the catalogue licenses population-database lookups (`None`: unknown, as
+    /// for an imported catalogue; the backend decides).
+    pub population_lookup: Option<bool>,
+    /// The population-database fields the procedure keeps beyond the form's own.
+    pub population_fields: Vec<String>,
 }
 
 impl ProcedureInfo {
@@ -506,6 +516,9 @@ pub struct Dossier {
     /// The username of the official who took it in.
     #[serde(default)]
     pub official: String,
+    /// The population checks of the person blocks (done, or queued offline).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub population_checks: BTreeMap<Role, population::CheckMark>,
 }
 
 const fn default_status() -> u8 {
@@ -531,6 +544,7 @@ impl Dossier {
             summary: String::new(),
             status: STATUS_RECEIVED,
             official: String::new(),
+            population_checks: BTreeMap::new(),
         }
     }
 

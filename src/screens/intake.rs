@@ -15,8 +15,9 @@ use crate::action::Action;
 use crate::api::Sex;
 use crate::calendar::office::OfficeCalendar;
 use crate::catalogue::format_amount;
+use crate::dossier::population;
 use crate::dossier::validate::Problem;
-use crate::dossier::{Dossier, FieldId, PersonField, Role, format_datetime};
+use crate::dossier::{Dossier, FieldId, PersonField, PersonForm, Role, format_datetime};
 use crate::i18n::Lang;
 use crate::keymap::{Group, Key};
 use crate::text;
@@ -58,6 +59,8 @@ pub struct IntakeState {
     pub saved: Saved,
     /// The finalize in flight, and whether a new form follows it.
     pub finalizing: Option<(u64, bool)>,
+    /// The person block as it was before database values were last taken (one undo).
+    pub undo: Option<(Role, PersonForm)>,
 }
 
 /// What the screen asks of the app after an action.
@@ -76,6 +79,12 @@ pub enum Ask {
     Edit,
     /// Show the receipt.
     Receipt,
+    /// Check this person block against the population database.
+    Check(Role),
+    /// Database values were taken back out (undo).
+    Undone,
+    /// There is nothing to undo.
+    NothingToUndo,
     /// Close the form.
     Close,
     /// The action is not for this screen.
@@ -103,6 +112,7 @@ impl IntakeState {
             scroll: 0,
             saved: Saved::Clean,
             finalizing: None,
+            undo: None,
         };
         s.load_input();
         s
@@ -279,11 +289,55 @@ impl IntakeState {
                 p.evidence.insert(f, crate::dossier::Evidence::of(next));
                 return self.changed();
             }
+            (Mode::Edit, Action::PopulationCheck) => return Ask::Check(self.check_role()),
+            (Mode::Edit, Action::UndoTake) => {
+                let Some((role, before)) = self.undo.take() else {
+                    return Ask::NothingToUndo;
+                };
+                *self.dossier.person_mut(role) = before;
+                self.load_input();
+                self.changed();
+                return Ask::Undone;
+            }
             (Mode::View, Action::EditDossier) => return Ask::Edit,
             (Mode::View, Action::ShowReceipt) => return Ask::Receipt,
             _ => return Ask::Unhandled,
         }
         Ask::Nothing
+    }
+
+    /// The block a population check is for: the one the cursor is in; elsewhere the
+    /// owner when filled in, else the submitter.
+    #[must_use]
+    pub fn check_role(&self) -> Role {
+        match self.focused() {
+            FieldId::Person(role, _) => role,
+            _ if !self.dossier.owner.is_empty() => Role::Owner,
+            _ => Role::Submitter,
+        }
+    }
+
+    /// Takes database values into a person block (undoable once). Returns how many.
+    pub fn take_from_db(
+        &mut self,
+        role: Role,
+        rows: &[population::Row],
+        fields: &[population::PopField],
+    ) -> usize {
+        let before = self.dossier.person(role).clone();
+        let n = population::take(self.dossier.person_mut(role), rows, fields);
+        if n > 0 {
+            self.undo = Some((role, before));
+            self.load_input();
+            self.changed();
+        }
+        n
+    }
+
+    /// Records where the population check of a block stands.
+    pub fn mark_check(&mut self, role: Role, mark: population::CheckMark) {
+        self.dossier.population_checks.insert(role, mark);
+        self.changed();
     }
 
     /// The draft was saved (or not).
@@ -309,6 +363,8 @@ enum FormLine {
     /// Label, value: read-only information.
     Info(&'static str, String, Option<(&'static str, String)>),
     Field(FieldId),
+    /// A value taken from the population database that the form has no box for.
+    Extra(population::PopField, String, crate::dossier::Evidence),
     Problem(String),
 }
 
@@ -435,8 +491,31 @@ fn lines(
         ),
     ] {
         out.push(FormLine::Section(key, hint));
+        if let Some(mark) = d.population_checks.get(&role) {
+            let at = mark
+                .at
+                .parse::<jiff::Timestamp>()
+                .map(|t| {
+                    t.to_zoned_datetime(crate::clock::vn_tz())
+                        .strftime("%d/%m/%Y %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            out.push(FormLine::Info(
+                "intake.population",
+                lang.f(mark.state.key(), &[("at", &at)]),
+                None,
+            ));
+        }
         for f in PersonField::ALL {
             push_field(&mut out, FieldId::Person(role, f));
+        }
+        for (field, value) in &d.person(role).extra {
+            out.push(FormLine::Extra(
+                *field,
+                text::sanitize(&value.value).0,
+                value.evidence,
+            ));
         }
     }
     out.push(FormLine::Section("intake.section.content", None));
@@ -548,6 +627,24 @@ pub fn render(state: &IntakeState, frame: &mut Frame<'_>, area: Rect, lang: Lang
                     None => spans.push(Span::raw(value.clone())),
                 }
                 Line::from(spans)
+            }
+            FormLine::Extra(field, value, ev) => {
+                let label = text::truncate(lang.t(&field.key()), LABEL_W - 2).into_owned();
+                let label = format!(" {label:<w$}", w = LABEL_W - 1);
+                let value = text::truncate(value, value_w).into_owned();
+                let pad = value_w.saturating_sub(text::width(&value));
+                Line::from(vec![
+                    Span::styled(label, theme.dim),
+                    Span::raw(format!("{value}{}", " ".repeat(pad))),
+                    Span::styled(
+                        format!(
+                            " {} {}",
+                            lang.t(ev.source.tag_key()),
+                            ev.trust.dots(theme.ascii)
+                        ),
+                        theme.dim,
+                    ),
+                ])
             }
             FormLine::Problem(msg) => {
                 let first = matches!(all.get(i.wrapping_sub(1)), Some(FormLine::Field(_)));

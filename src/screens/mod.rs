@@ -2,6 +2,8 @@
 //! `Outcome` out) and its `render`. Screens match on actions, never on raw keys, except
 //! for free text in a focused field.
 
+pub mod audit;
+pub mod check;
 pub mod dossiers;
 pub mod intake;
 pub mod procedures;

@@ -2335,7 +2335,31 @@ fn procedure_record(
         components,
         legal_basis,
         population_lookup,
+        population_fields: if population_lookup {
+            kept_population_fields(group)
+        } else {
+            Vec::new()
+        },
     }
+}
+
+/// What a licensed procedure keeps of a population record beyond the form's fields:
+/// civil status needs the family and origin, benefits the residence and household.
+fn kept_population_fields(group: data::Group) -> Vec<String> {
+    let names: &[&str] = match group {
+        data::Group::Civil => &[
+            "ethnicity",
+            "nationality",
+            "home_town",
+            "marital_status",
+            "father",
+            "mother",
+        ],
+        data::Group::Benefit => &["current_address", "household_head", "household_book_number"],
+        data::Group::Land => &["current_address"],
+        _ => &[],
+    };
+    names.iter().map(|s| (*s).to_owned()).collect()
 }
 
 // ---------------------------------------------------------------------------

@@ -124,9 +124,10 @@ impl Store {
             return Ok(None);
         };
         let p = raw.check()?;
-        let channels = record
-            .and_then(|r| serde_json::from_str::<ProcedureRecord>(&r).ok())
-            .map(|r| r.channels)
+        let record = record.and_then(|r| serde_json::from_str::<ProcedureRecord>(&r).ok());
+        let population_lookup = record.as_ref().map(|r| r.population_lookup);
+        let (channels, population_fields) = record
+            .map(|r| (r.channels, r.population_fields))
             .unwrap_or_default();
         Ok(Some(ProcedureInfo {
             code: p.code,
@@ -137,6 +138,8 @@ impl Store {
             days: p.days,
             fee: p.fee,
             charge: p.charge,
+            population_lookup,
+            population_fields,
         }))
     }
 

@@ -3,6 +3,7 @@
 //! WAL journal, `synchronous=FULL`, a busy timeout and foreign keys on every connection;
 //! versioned migrations kept in `PRAGMA user_version`.
 
+pub mod audit;
 pub mod dossiers;
 pub mod service;
 
@@ -37,6 +38,8 @@ const MIGRATIONS: &[&str] = &[
     // 3: dossiers (drafts and finalized revisions), the outbox, the audit log and the
     // dossier codes reserved from the backend.
     dossiers::MIGRATION,
+    // 4: population checks queued offline; the audit log indexed by citizen.
+    audit::MIGRATION,
 ];
 
 /// `meta` keys of the catalogue feed.
@@ -479,6 +482,7 @@ mod tests {
             components: Vec::new(),
             legal_basis: Vec::new(),
             population_lookup: true,
+            population_fields: Vec::new(),
         };
         let change = |code: &str, name: Option<&str>| ProcedureChange {
             version: 1,

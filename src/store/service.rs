@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use super::Store;
+use super::audit::{AuditEntry, LookupAudit};
 use super::dossiers::Finalized;
 use crate::api::{HolidayTable, ReservationResponse};
 use crate::catalogue::Procedure;
@@ -72,7 +73,29 @@ pub enum StoreCmd {
         code: String,
         html: String,
     },
+    /// Write the audit record of a population-database call, then hand its answer back
+    /// (`CheckRecorded`): nothing from the database is shown before it is logged.
+    RecordCheck {
+        req: u64,
+        audit: Box<LookupAudit>,
+        answer: Box<CheckReply>,
+    },
+    /// Queue a lookup that could not be sent (offline), with its audit record.
+    QueueCheck {
+        req: u64,
+        audit: Box<LookupAudit>,
+        role: String,
+        request: Box<crate::api::LookupRequest>,
+    },
+    /// Audit records, newest first, of all citizens or those whose number starts so.
+    ListAudit { req: u64, citizen: Option<String> },
 }
+
+/// The backend's answer to a population-database call, carried through the store.
+pub type CheckReply = Result<crate::api::service::CheckAnswer, crate::api::client::ClientError>;
+
+/// The most audit records the audit screen reads at once.
+pub const AUDIT_PAGE: usize = 2_000;
 
 /// A dossier as read: its latest finalized revision, and its draft.
 pub type Opened = (Option<Box<Dossier>>, Option<Box<Dossier>>);
@@ -121,6 +144,20 @@ pub enum StoreEvent {
     Exported {
         req: u64,
         result: Result<PathBuf, String>,
+    },
+    /// The audit record is written (`Ok`), or not: then the answer must not be shown.
+    CheckRecorded {
+        req: u64,
+        answer: Box<CheckReply>,
+        result: Result<Box<AuditEntry>, String>,
+    },
+    CheckQueued {
+        req: u64,
+        result: Result<Box<AuditEntry>, String>,
+    },
+    Audit {
+        req: u64,
+        result: Result<Vec<AuditEntry>, String>,
     },
 }
 
@@ -329,6 +366,32 @@ fn handle(
             }
             return None;
         }
+        StoreCmd::RecordCheck { req, audit, answer } => StoreEvent::CheckRecorded {
+            req,
+            answer,
+            result: s
+                .record_lookup(&audit, now)
+                .map(Box::new)
+                .map_err(|e| message(&e)),
+        },
+        StoreCmd::QueueCheck {
+            req,
+            audit,
+            role,
+            request,
+        } => StoreEvent::CheckQueued {
+            req,
+            result: s
+                .queue_check(&audit, &role, &request, now)
+                .map(Box::new)
+                .map_err(|e| message(&e)),
+        },
+        StoreCmd::ListAudit { req, citizen } => StoreEvent::Audit {
+            req,
+            result: s
+                .audit_entries(citizen.as_deref(), AUDIT_PAGE)
+                .map_err(|e| message(&e)),
+        },
         StoreCmd::ExportReceipt {
             req,
             dir,
@@ -383,6 +446,19 @@ fn failed(cmd: StoreCmd, e: &str) -> Option<StoreEvent> {
             result: Err(e),
         },
         StoreCmd::ExportReceipt { req, .. } => StoreEvent::Exported {
+            req,
+            result: Err(e),
+        },
+        StoreCmd::RecordCheck { req, answer, .. } => StoreEvent::CheckRecorded {
+            req,
+            answer,
+            result: Err(e),
+        },
+        StoreCmd::QueueCheck { req, .. } => StoreEvent::CheckQueued {
+            req,
+            result: Err(e),
+        },
+        StoreCmd::ListAudit { req, .. } => StoreEvent::Audit {
             req,
             result: Err(e),
         },
