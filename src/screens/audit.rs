@@ -184,9 +184,9 @@ pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang,
         ]),
         Rect { height: 1, ..area },
     );
-    let (time_w, who_w, id_w, act_w) = (19, 10, 12, 14);
+    let (time_w, who_w, id_w, act_w) = (19, 8, 12, 12);
     let rest = width.saturating_sub(time_w + who_w + id_w + act_w + 5);
-    let proc_w = rest.min(12);
+    let proc_w = rest.min(10);
     let out_w = rest.saturating_sub(proc_w);
     let header = format!(
         " {} {} {} {} {} {}",
@@ -236,17 +236,9 @@ pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang,
     }
     let top = state.selected.saturating_sub(rows.saturating_sub(1));
     for (i, e) in state.rows.iter().enumerate().skip(top).take(rows) {
-        let fields = e
-            .detail
-            .get("fields")
-            .and_then(serde_json::Value::as_array)
-            .map_or(0, Vec::len);
         let mut outcome = lang.t(outcome_key(e.outcome())).to_owned();
         if let Some(code) = e.outcome().strip_prefix("error:") {
             outcome = format!("{outcome} {code}");
-        }
-        if fields > 0 {
-            outcome.push_str(&lang.f("audit.fields", &[("n", &fields)]));
         }
         let line = format!(
             " {} {} {} {} {} {}",
@@ -278,7 +270,12 @@ pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang,
             .get("dossier_code")
             .and_then(serde_json::Value::as_str)
             .unwrap_or("");
-        let line = lang.f(
+        let fields = e
+            .detail
+            .get("fields")
+            .and_then(serde_json::Value::as_array)
+            .map_or(0, Vec::len);
+        let mut line = lang.f(
             "audit.purpose",
             &[
                 ("procedure", &e.procedure_code),
@@ -292,6 +289,9 @@ pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang,
                 ),
             ],
         );
+        if fields > 0 {
+            line.push_str(&lang.f("audit.fields", &[("n", &fields)]));
+        }
         frame.render_widget(
             Line::styled(
                 text::truncate(&format!(" {}", text::sanitize(&line).0), width).into_owned(),

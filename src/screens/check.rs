@@ -545,10 +545,9 @@ fn render_inputs(state: &CheckState, frame: &mut Frame<'_>, area: Rect, lang: La
             ]));
         }
     }
-    lines.push(Line::styled(
-        format!(" {}", lang.t("check.birth_hint")),
-        theme.dim,
-    ));
+    for part in wrap(lang.t("check.birth_hint"), width.saturating_sub(2), 2) {
+        lines.push(Line::styled(format!(" {part}"), theme.dim));
+    }
     lines.push(Line::raw(""));
     let (msg, style) = match &state.phase {
         Phase::Input | Phase::Diff(_) => (String::new(), theme.dim),
@@ -647,7 +646,16 @@ fn render_diff(
         return;
     }
     let width = usize::from(area.width);
-    let differ = view.rows.iter().filter(|r| r.status.differs()).count();
+    let differ = view
+        .rows
+        .iter()
+        .filter(|r| r.status == Status::Different)
+        .count();
+    let missing = view
+        .rows
+        .iter()
+        .filter(|r| matches!(r.status, Status::MissingHere | Status::MissingInDb))
+        .count();
     let title = format!(
         " {} · {}",
         lang.t("check.diff_title"),
@@ -655,13 +663,17 @@ fn render_diff(
     );
     let counts = lang.f(
         "check.counts",
-        &[("differ", &differ), ("marked", &view.marked.len())],
+        &[
+            ("differ", &differ),
+            ("missing", &missing),
+            ("marked", &view.marked.len()),
+        ],
     );
     let gap = width.saturating_sub(text::width(&title) + text::width(&counts) + 1);
     frame.render_widget(
         Line::from(vec![
             Span::styled(
-                text::truncate(&title, width.saturating_sub(text::width(&counts) + 1)).into_owned(),
+                text::truncate(&title, width.saturating_sub(text::width(&counts) + 2)).into_owned(),
                 theme.header,
             ),
             Span::raw(" ".repeat(gap)),
@@ -672,7 +684,7 @@ fn render_diff(
     // Columns: mark(4) status(2) label | form | card | db | status word.
     let has_card = state.card.is_some();
     let status_w = 10;
-    let fixed = 6 + LABEL_W + status_w + 3;
+    let fixed = 6 + LABEL_W + status_w + 4;
     let columns = width.saturating_sub(fixed);
     let card_w = if has_card { columns / 3 } else { 7 };
     let form_w = (columns.saturating_sub(card_w)) / 2;
@@ -728,7 +740,7 @@ fn render_diff(
                     (true, false, _) => "[ ]",
                 };
                 let fold = if r.field.is_person() && !r.parts.is_empty() {
-                    let (closed, open) = theme.fold_marks();
+                    let (open, closed) = theme.fold_marks();
                     if view.expanded.contains(&r.field) {
                         open
                     } else {
