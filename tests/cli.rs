@@ -281,3 +281,104 @@ fn calendar_holidays_follow_the_office_table_for_the_years_it_covers() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("holidays.toml"));
 }
+
+#[test]
+fn lookup_prints_the_record_after_logging_it_and_audit_export_writes_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = [
+        "--lang",
+        "vi",
+        "lookup",
+        "--id",
+        "079192019782",
+        "--dob",
+        "14/05/1992",
+        "--procedure",
+        "1.001277",
+    ];
+    // The embedded demo backend; the name is matched tolerantly (case, accents' form).
+    let out = stdout(
+        motcua(dir.path())
+            .args(base)
+            .args(["--name", "LÊ THỊ THU HÀ"]),
+    );
+    assert!(out.contains("Lê Thị Thu Hà"), "{out}");
+    assert!(out.contains("790142857"), "household book: {out}");
+    assert!(out.contains("Đã ghi nhật ký tra cứu"), "{out}");
+    let json = stdout(
+        motcua(dir.path())
+            .args(base)
+            .args(["--name", "Lê Thị Thu Hà", "--json"]),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["citizen"]["id_number"], "079192019782");
+    assert!(v["audit_id"].as_str().is_some_and(|s| s.len() == 36));
+    // Nobody by that name: exit 3, and still logged.
+    let (code, err) = failure(motcua(dir.path()).args(base).args(["--name", "Lê Thị Hà"]));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("Không tìm thấy"), "{err}");
+    // Bad inputs are refused before anything is sent (and so not logged).
+    let (code, err) = failure(
+        motcua(dir.path())
+            .args(["--lang", "vi", "lookup", "--id", "03080104271"])
+            .args(["--name", "Phạm Văn Quang", "--dob", "2/1/1981"])
+            .args(["--procedure", "1.001277"]),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--dob") && err.contains("--id"), "{err}");
+    // A procedure that may not use the population database: logged as an error.
+    let (_, err) = failure(
+        motcua(dir.path())
+            .args(["--lang", "vi", "lookup", "--id", "079192019782"])
+            .args(["--name", "Lê Thị Thu Hà", "--dob", "14/05/1992"])
+            .args(["--procedure", "1.002572"]),
+    );
+    assert!(err.contains("không được phép"), "{err}");
+
+    let history = stdout(motcua(dir.path()).args(["audit", "export", "--citizen", "079192019782"]));
+    let v: serde_json::Value = serde_json::from_str(&history).expect("JSON");
+    let records = v.as_array().expect("an array");
+    assert_eq!(records.len(), 4, "{history}");
+    let outcomes: Vec<&str> = records
+        .iter()
+        .map(|r| r["detail"]["outcome"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "found",
+            "found",
+            "not_found",
+            "error:PROCEDURE_NOT_LICENSED"
+        ]
+    );
+    assert!(
+        records[0]["detail"]["fields"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x == "full_name"))
+    );
+    assert!(records.iter().all(|r| r["official"] == "demo"));
+    let csv_path = dir.path().join("history.csv");
+    let csv_arg = csv_path.to_str().unwrap();
+    motcua(dir.path())
+        .args([
+            "audit",
+            "export",
+            "--citizen",
+            "079192019782",
+            "--format",
+            "csv",
+        ])
+        .args(["--output", csv_arg])
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+    // An export is evidence: it is never overwritten.
+    let (code, _) = failure(
+        motcua(dir.path())
+            .args(["audit", "export", "--citizen", "079192019782"])
+            .args(["--output", csv_arg]),
+    );
+    assert_eq!(code, 1);
+}

@@ -647,3 +647,286 @@ pub fn differing(rows: &[Row]) -> Vec<PopField> {
         .map(|r| r.field)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Address, CodeName, HouseholdHead, LegacyAddress};
+    use proptest::prelude::*;
+
+    fn cn(code: &str, name: &str) -> CodeName {
+        CodeName {
+            code: code.into(),
+            name: name.into(),
+        }
+    }
+
+    fn address() -> Address {
+        Address {
+            detail: "Số 25 đường Nguyễn Thị Minh Khai".into(),
+            province: cn("79", "Thành phố Hồ Chí Minh"),
+            ward: cn("26734", "Phường Bến Thành"),
+            legacy: Some(LegacyAddress {
+                province: cn("79", "Thành phố Hồ Chí Minh"),
+                district: cn("760", "Quận 1"),
+                ward: cn("26734", "Phường Bến Thành"),
+            }),
+        }
+    }
+
+    fn person(name: &str, id: Option<&str>) -> RelatedPerson {
+        RelatedPerson {
+            full_name: name.into(),
+            nationality: cn("VN", "Việt Nam"),
+            id_number: id.map(Into::into),
+            old_id_number: None,
+        }
+    }
+
+    pub(crate) fn record() -> CitizenRecord {
+        CitizenRecord {
+            id_number: "079192019782".into(),
+            old_id_number: None,
+            full_name: crate::api::PersonName {
+                family: "Lê".into(),
+                middle: "Thị Thu".into(),
+                given: "Hà".into(),
+            },
+            sex: Sex::Female,
+            ethnicity: cn("01", "Kinh"),
+            birth_date: "1992-05-14".into(),
+            birth_registration_place: address(),
+            home_town: address(),
+            permanent_address: address(),
+            current_address: address(),
+            religion: cn("00", "Không"),
+            marital_status: MaritalStatus::Married,
+            blood_group: BloodGroup::O,
+            nationality: cn("VN", "Việt Nam"),
+            father: Some(person("Lê Văn Tâm", None)),
+            mother: Some(person("Trần Thị Lan", None)),
+            spouse: Some(person("Phạm Quốc Bảo", Some("042089006135"))),
+            representative: None,
+            household_head: Some(HouseholdHead {
+                relation: "Chủ hộ".into(),
+                id_number: "079192019782".into(),
+                old_id_number: None,
+                full_name: "Lê Thị Thu Hà".into(),
+            }),
+            household_book_number: Some("790142857".into()),
+        }
+    }
+
+    fn form() -> PersonForm {
+        PersonForm {
+            name: "Lê Thị Thu Hà".into(),
+            id_number: "079192019782".into(),
+            birth: "14/05/1992".into(),
+            sex: Some(Sex::Female),
+            address: "Số 25 đường Nguyễn Thị Minh Khai, Phường Bến Thành, Thành phố Hồ Chí Minh"
+                .into(),
+            ..PersonForm::default()
+        }
+    }
+
+    fn status(rows: &[Row], f: PopField) -> Status {
+        rows.iter().find(|r| r.field == f).unwrap().status
+    }
+
+    #[test]
+    fn a_form_typed_as_the_record_is_equal_field_by_field() {
+        let rows = diff(&form(), None, &record(), &kept_fields(&[]));
+        assert_eq!(rows.len(), 20);
+        for f in [
+            PopField::IdNumber,
+            PopField::FullName,
+            PopField::Sex,
+            PopField::BirthDate,
+            PopField::PermanentAddress,
+        ] {
+            assert_eq!(status(&rows, f), Status::Equal, "{f:?}");
+        }
+        assert_eq!(status(&rows, PopField::OldIdNumber), Status::Empty);
+        assert_eq!(status(&rows, PopField::Ethnicity), Status::MissingHere);
+        assert!(
+            differing(&rows).is_empty(),
+            "nothing the procedure keeps differs"
+        );
+    }
+
+    #[test]
+    fn the_comparison_traps_are_equal_after_normalisation() {
+        let mut f = form();
+        f.name = "LE\u{302} THI\u{323} THU HA\u{300}".into();
+        f.birth = "1992".into();
+        f.address = "số 25 đường nguyễn thị minh khai, P. Bến Thành, Quận 1, TP Hồ Chí Minh".into();
+        f.id_number = "0791 9201 9782".into();
+        let rows = diff(&f, None, &record(), &kept_fields(&[]));
+        for p in [
+            PopField::FullName,
+            PopField::BirthDate,
+            PopField::PermanentAddress,
+            PopField::IdNumber,
+        ] {
+            assert_eq!(status(&rows, p), Status::Normalized, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn differences_missing_values_and_the_card() {
+        let mut f = form();
+        f.sex = Some(Sex::Male);
+        f.name = "Le Thi Thu Ha".into();
+        f.address = String::new();
+        let mut card = CardValues::new();
+        card.insert(PopField::BirthDate, "15/05/1992".into());
+        let rows = diff(&f, Some(&card), &record(), &kept_fields(&[]));
+        assert_eq!(status(&rows, PopField::Sex), Status::Different);
+        assert_eq!(
+            status(&rows, PopField::FullName),
+            Status::Different,
+            "a missing diacritic is a difference"
+        );
+        assert_eq!(
+            status(&rows, PopField::PermanentAddress),
+            Status::MissingHere
+        );
+        assert_eq!(
+            status(&rows, PopField::BirthDate),
+            Status::Different,
+            "the card disagrees although the form agrees"
+        );
+        assert_eq!(
+            differing(&rows),
+            vec![
+                PopField::FullName,
+                PopField::Sex,
+                PopField::BirthDate,
+                PopField::PermanentAddress
+            ]
+        );
+    }
+
+    #[test]
+    fn a_nine_digit_number_is_compared_with_the_cmnd() {
+        let mut r = record();
+        r.old_id_number = Some("183456789".into());
+        let mut f = form();
+        f.id_number = "183456789".into();
+        let rows = diff(&f, None, &r, &kept_fields(&[]));
+        assert_eq!(status(&rows, PopField::OldIdNumber), Status::Equal);
+        assert_eq!(status(&rows, PopField::IdNumber), Status::MissingHere);
+    }
+
+    #[test]
+    fn only_kept_fields_are_takeable_and_sensitive_ones_only_when_named() {
+        let rows = diff(&form(), None, &record(), &kept_fields(&[]));
+        let takeable: Vec<PopField> = rows
+            .iter()
+            .filter(|r| r.takeable)
+            .map(|r| r.field)
+            .collect();
+        assert_eq!(takeable, PopField::DEFAULT_KEPT.to_vec());
+        for s in PopField::SENSITIVE {
+            assert!(!takeable.contains(&s));
+        }
+        let kept = kept_fields(&["ethnicity".into(), "nonsense".into(), "father".into()]);
+        assert!(kept.contains(&PopField::Ethnicity) && kept.contains(&PopField::Father));
+        assert!(!kept.contains(&PopField::Religion));
+        let rows = diff(&form(), None, &record(), &kept);
+        let mut f = form();
+        let n = take(&mut f, &rows, &PopField::ALL);
+        assert_eq!(n, kept.len(), "every kept field with a value is taken");
+        assert!(f.extra.contains_key(&PopField::Ethnicity));
+        assert!(!f.extra.contains_key(&PopField::Religion));
+        assert!(!f.extra.contains_key(&PopField::BloodGroup));
+    }
+
+    #[test]
+    fn taking_sets_values_and_the_population_db_as_evidence() {
+        let mut f = PersonForm {
+            name: "Le Thi Thu Ha".into(),
+            sex: Some(Sex::Male),
+            ..PersonForm::default()
+        };
+        let kept = kept_fields(&["household_book_number".into()]);
+        let rows = diff(&f, None, &record(), &kept);
+        let marked = differing(&rows);
+        take(&mut f, &rows, &marked);
+        assert_eq!(f.name, "Lê Thị Thu Hà");
+        assert_eq!(f.sex, Some(Sex::Female));
+        assert_eq!(f.birth, "14/05/1992");
+        assert_eq!(f.id_number, "079192019782");
+        assert!(f.address.starts_with("Số 25 đường"));
+        assert_eq!(
+            f.evidence_of(PersonField::Name).source,
+            Source::PopulationDb
+        );
+        assert_eq!(f.extra[&PopField::HouseholdBookNumber].value, "790142857");
+        // Taken again, everything now agrees.
+        let again = diff(&f, None, &record(), &kept);
+        assert!(differing(&again).is_empty());
+        assert_eq!(status(&again, PopField::HouseholdBookNumber), Status::Equal);
+    }
+
+    #[test]
+    fn sub_records_have_their_parts_and_fields_returned_lists_what_came() {
+        let rows = diff(&form(), None, &record(), &kept_fields(&[]));
+        let spouse = rows.iter().find(|r| r.field == PopField::Spouse).unwrap();
+        assert_eq!(spouse.parts.len(), 4);
+        assert_eq!(spouse.db, "Phạm Quốc Bảo · 042089006135");
+        let returned = fields_returned(&record());
+        assert!(returned.contains(&"mother"));
+        assert!(!returned.contains(&"representative"));
+        assert!(!returned.contains(&"old_id_number"));
+    }
+
+    #[test]
+    fn lookup_inputs_are_validated_as_the_form() {
+        let today = jiff::civil::date(2026, 11, 23);
+        let ok = LookupInput {
+            name: "Lê Thị Thu Hà".into(),
+            birth: "14/05/1992".into(),
+            doc: DocumentType::Cccd,
+            number: "079192019782".into(),
+        };
+        assert!(ok.problems(today).is_empty());
+        assert_eq!(ok.api_birth(today), "1992-05-14");
+        let year = LookupInput {
+            birth: "1946".into(),
+            ..ok.clone()
+        };
+        assert_eq!(year.api_birth(today), "1946");
+        let bad = LookupInput {
+            name: " ".into(),
+            birth: "2/1/1981".into(),
+            doc: DocumentType::Cmnd,
+            number: "03080104271".into(),
+        };
+        let fields: Vec<LookupField> = bad.problems(today).iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            vec![LookupField::Name, LookupField::Birth, LookupField::Number]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_form_text_diffs_without_panic(
+            name in any::<String>(),
+            id in any::<String>(),
+            birth in any::<String>(),
+            addr in any::<String>(),
+        ) {
+            let f = PersonForm {
+                name,
+                id_number: id,
+                birth,
+                address: addr,
+                ..PersonForm::default()
+            };
+            let rows = diff(&f, None, &record(), &PopField::ALL);
+            prop_assert_eq!(rows.len(), 20);
+        }
+    }
+}
