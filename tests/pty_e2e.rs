@@ -471,3 +471,89 @@ fn kill_9_mid_form_then_the_draft_reopens() {
     s.send("q");
     assert!(s.wait_exit().success());
 }
+
+#[test]
+fn population_check_takes_the_database_value_into_the_dossier_and_logs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_for("2000 thủ tục");
+    s.send("/thu vien");
+    s.wait_for("/2000");
+    s.send("\r\r");
+    s.wait_for("Thêm mới hồ sơ");
+    fill_submitter(&mut s);
+    // One wrong field: house number 52 where the database has 25.
+    s.send("\tSố 52 đường Nguyễn Thị Minh Khai, Phường Bến Thành, Thành phố Hồ Chí Minh");
+    s.wait_for("Bến Thành");
+    // F7: the check box, prefilled from the form; Enter: look the citizen up.
+    s.send("\x1b[18~");
+    let screen = s.wait_for("THÔNG TIN XÁC THỰC BẮT BUỘC");
+    assert!(screen.contains("079192019782"), "{screen}");
+    s.send("\r");
+    let screen = s.wait_for("So sánh với CSDL dân cư");
+    let address_row = screen
+        .lines()
+        .find(|l| l.contains("Thường trú"))
+        .expect("the permanent-address row");
+    assert!(address_row.contains('≠'), "{screen}");
+    assert!(
+        address_row.contains("Số 52") && address_row.contains("Số 25"),
+        "{screen}"
+    );
+    for same in ["Họ và tên", "Ngày sinh", "Giới tính"] {
+        let row = screen.lines().find(|l| l.contains(same)).unwrap();
+        assert!(row.contains('='), "{same} equal:\n{screen}");
+    }
+    // The cursor starts on the first difference: Space marks it, Enter takes it.
+    s.send(" ");
+    s.wait_for("[✓]≠");
+    s.send("\r");
+    let screen = s.wait_for("Đã lấy 1 trường");
+    assert!(screen.contains("đã kiểm tra lúc"), "{screen}");
+    assert!(screen.contains("CSDL DC ●●●"), "{screen}");
+    // Saved: the dossier keeps the database's value with its source.
+    s.send("\x13");
+    s.wait_for("GIẤY TIẾP NHẬN");
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    // F12: the lookup is in the audit log.
+    s.send("\x1b[24~");
+    let screen = s.wait_for("Nhật ký tra cứu CSDL dân cư ·");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("079192019782") && l.contains("Tra cứu"))
+        .expect("the lookup in the log");
+    assert!(row.contains("Tìm thấy"), "{screen}");
+    s.send("q");
+    assert!(s.wait_exit().success());
+
+    let db =
+        rusqlite::Connection::open(dir.path().join("data").join("demo").join("motcua.db")).unwrap();
+    let body: String = db
+        .query_row(
+            "SELECT body FROM dossier_revision ORDER BY finalized_at DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let d: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        d["submitter"]["address"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("Số 25 đường")),
+        "{body}"
+    );
+    assert_eq!(
+        d["submitter"]["evidence"]["address"]["source"],
+        "population_db"
+    );
+    assert_eq!(d["population_checks"]["submitter"]["state"], "found");
+    let logged: i64 = db
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'population.lookup' AND citizen = '079192019782'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 1);
+}

@@ -185,7 +185,7 @@ pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang,
         Rect { height: 1, ..area },
     );
     let (time_w, who_w, id_w, act_w) = (19, 8, 12, 12);
-    let rest = width.saturating_sub(time_w + who_w + id_w + act_w + 5);
+    let rest = width.saturating_sub(time_w + who_w + id_w + act_w + 6);
     let proc_w = rest.min(10);
     let out_w = rest.saturating_sub(proc_w);
     let header = format!(

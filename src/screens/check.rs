@@ -245,7 +245,12 @@ impl CheckState {
             CheckAnswer::Lookup(r) => match &r.citizen {
                 Some(c) => {
                     let rows = population::diff(&self.form, self.card.as_ref(), c, &self.kept);
-                    let cursor = rows.iter().position(|r| r.status.differs()).unwrap_or(0);
+                    // Start on the first value that could be taken because it differs.
+                    let first = population::differing(&rows).first().copied();
+                    let cursor = rows
+                        .iter()
+                        .position(|r| Some(r.field) == first)
+                        .unwrap_or(0);
                     Phase::Diff(Box::new(DiffView {
                         rows,
                         marked: BTreeSet::new(),
@@ -669,13 +674,11 @@ fn render_diff(
             ("marked", &view.marked.len()),
         ],
     );
+    let title = text::truncate(&title, width.saturating_sub(text::width(&counts) + 2)).into_owned();
     let gap = width.saturating_sub(text::width(&title) + text::width(&counts) + 1);
     frame.render_widget(
         Line::from(vec![
-            Span::styled(
-                text::truncate(&title, width.saturating_sub(text::width(&counts) + 2)).into_owned(),
-                theme.header,
-            ),
+            Span::styled(title, theme.header),
             Span::raw(" ".repeat(gap)),
             Span::styled(counts, theme.dim),
         ]),
