@@ -132,6 +132,7 @@ impl State {
         };
         let role = c.role;
         c.sent(req, kind);
+        let offline = self.official.is_none() && self.link == Link::Offline;
         self.flow_checks().insert(
             req,
             InFlight {
@@ -140,6 +141,15 @@ impl State {
                 call: call.clone(),
             },
         );
+        if offline {
+            // Working offline without a sign-in: nothing can be sent; a lookup is queued
+            // at once, a quick check says so (and both are logged).
+            let cause = self.lang.t("check.not_signed_in").to_owned();
+            return Outcome {
+                effects: self.on_checked(req, Err(ClientError::Offline(cause))),
+                ..Outcome::default()
+            };
+        }
         Outcome::effect(Effect::Backend(BackendCmd::Check { req, call }))
     }
 

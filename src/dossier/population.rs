@@ -602,6 +602,11 @@ pub fn take(person: &mut PersonForm, rows: &[Row], fields: &[PopField]) -> usize
         .iter()
         .filter(|r| r.takeable && fields.contains(&r.field))
     {
+        // Text from outside is kept as text: no control characters into the dossier.
+        let row = &Row {
+            db: crate::text::sanitize(&row.db).0,
+            ..row.clone()
+        };
         match row.field.form_field() {
             Some(PersonField::Sex) => {
                 person.sex = match row.db.as_str() {
