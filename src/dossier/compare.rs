@@ -213,23 +213,17 @@ pub fn legacy_address_text(a: &Address) -> Option<String> {
 }
 
 /// Whether the text's unit parts (canonical keys) are these units, in order. A unit with
-/// no name is skipped; a part of digits alone may give the unit's code instead.
+/// a blank name is skipped; a part of digits alone may give the unit's code instead.
 fn units_match(parts: &[String], units: &[&CodeName]) -> bool {
-    let mut parts = parts.iter();
-    for u in units {
-        let name = canonical(&u.name);
-        if name.is_empty() {
-            continue;
-        }
-        let Some(p) = parts.next() else {
-            return false;
-        };
-        let by_code = p.bytes().all(|b| b.is_ascii_digit()) && p == u.code.trim();
-        if !by_code && strip_unit_type(p) != strip_unit_type(&name) {
-            return false;
-        }
+    let present = || units.iter().filter(|u| !u.name.trim().is_empty());
+    // Counting first spares the canonical keys of a form the text cannot be.
+    if present().count() != parts.len() {
+        return false;
     }
-    parts.next().is_none()
+    parts.iter().zip(present()).all(|(p, u)| {
+        (p.bytes().all(|b| b.is_ascii_digit()) && p == u.code.trim())
+            || strip_unit_type(p) == strip_unit_type(&canonical(&u.name))
+    })
 }
 
 /// Compares an address typed on the form or read from the card (one line of text) with
