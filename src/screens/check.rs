@@ -757,11 +757,9 @@ fn render_diff(
                 let label_style = if selected { theme.selected } else { theme.dim };
                 Line::from(vec![
                     Span::styled(format!("{pointer}{mark}"), label_style),
-                    Span::styled(format!("{sym} "), status_style(r.status, theme)),
-                    Span::styled(
-                        cell(&format!("{fold}{}", lang.t(&r.field.key())), LABEL_W),
-                        label_style,
-                    ),
+                    Span::styled(sym, status_style(r.status, theme)),
+                    Span::styled(fold, theme.dim),
+                    Span::styled(cell(lang.t(&r.field.key()), LABEL_W), label_style),
                     Span::styled(sep, theme.border),
                     Span::raw(cell(&r.form, form_w)),
                     Span::styled(sep, theme.border),
