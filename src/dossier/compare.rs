@@ -47,22 +47,33 @@ fn tone_of(c: char) -> Option<u8> {
 #[must_use]
 pub fn canonical(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut base = String::new();
     for word in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
+        if word.is_ascii() {
+            // No marks to move: lower-case it (control characters dropped).
+            out.extend(
+                word.chars()
+                    .filter(|c| !c.is_control())
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+            continue;
+        }
         let mut tone = None;
-        let base: String = word
-            .nfd()
-            .filter(|&c| match tone_of(c) {
-                Some(t) => {
-                    tone.get_or_insert(t);
-                    false
-                }
-                None => !c.is_control(),
-            })
-            .flat_map(char::to_lowercase)
-            .collect();
+        base.clear();
+        base.extend(
+            word.nfd()
+                .filter(|&c| match tone_of(c) {
+                    Some(t) => {
+                        tone.get_or_insert(t);
+                        false
+                    }
+                    None => !c.is_control(),
+                })
+                .flat_map(char::to_lowercase),
+        );
         out.extend(base.nfc());
         if let Some(t) = tone {
             out.push(char::from(b'0' + t));
