@@ -261,6 +261,7 @@ fn entry(audit: &LookupAudit, n: u32) -> Box<AuditEntry> {
             "outcome": audit.outcome,
             "lookup_id": audit.lookup_id,
         }),
+        dossier_code: audit.dossier_code.clone(),
     })
 }
 

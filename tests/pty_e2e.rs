@@ -524,6 +524,10 @@ fn population_check_takes_the_database_value_into_the_dossier_and_logs_it() {
         .find(|l| l.contains("079192019782") && l.contains("Tra cứu"))
         .expect("the lookup in the log");
     assert!(row.contains("Tìm thấy"), "{screen}");
+    // Its purpose names the dossier by the code it was given when saved.
+    s.send("j");
+    let screen = s.wait_for("trả về");
+    assert!(screen.contains("hồ sơ 000.00.92.H55-"), "{screen}");
     s.send("q");
     assert!(s.wait_exit().success());
 

@@ -266,9 +266,13 @@ pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang,
     // The selected record's purpose: the dossier it was for.
     if let Some(e) = state.rows.get(state.selected) {
         let code = e
-            .detail
-            .get("dossier_code")
-            .and_then(serde_json::Value::as_str)
+            .dossier_code
+            .as_deref()
+            .or_else(|| {
+                e.detail
+                    .get("dossier_code")
+                    .and_then(serde_json::Value::as_str)
+            })
             .unwrap_or("");
         let fields = e
             .detail

@@ -90,6 +90,9 @@ pub struct AuditEntry {
     pub dossier_id: Option<String>,
     /// What else the record holds (dossier code, fields returned, outcome…).
     pub detail: serde_json::Value,
+    /// The dossier's code now (it may have been given after the lookup).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossier_code: Option<String>,
 }
 
 impl AuditEntry {
@@ -204,10 +207,11 @@ impl Store {
             },
         );
         let mut stmt = self.conn.prepare(
-            "SELECT id, at, official, action, coalesce(citizen, ''),
-                    coalesce(procedure_code, ''), dossier_id, detail
-             FROM audit WHERE coalesce(citizen, '') LIKE ?1
-             ORDER BY at DESC, id DESC LIMIT ?2",
+            "SELECT a.id, a.at, a.official, a.action, coalesce(a.citizen, ''),
+                    coalesce(a.procedure_code, ''), a.dossier_id, a.detail, d.code
+             FROM audit a LEFT JOIN dossier d ON d.id = a.dossier_id
+             WHERE coalesce(a.citizen, '') LIKE ?1
+             ORDER BY a.at DESC, a.id DESC LIMIT ?2",
         )?;
         let rows = stmt.query_map(
             params![pattern, i64::try_from(limit).unwrap_or(i64::MAX)],
@@ -222,6 +226,7 @@ impl Store {
                     dossier_id: r.get(6)?,
                     detail: serde_json::from_str(&r.get::<_, String>(7)?)
                         .unwrap_or(serde_json::Value::Null),
+                    dossier_code: r.get(8)?,
                 })
             },
         )?;
@@ -257,6 +262,7 @@ fn insert_audit(
         procedure_code: a.procedure_code.clone(),
         dossier_id: a.dossier_id.clone(),
         detail: detail_of(a),
+        dossier_code: a.dossier_code.clone(),
     };
     tx.execute(
         "INSERT INTO audit (id, at, official, action, citizen, procedure_code, dossier_id, detail)
