@@ -14,6 +14,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod dossier;
+pub mod household;
 pub mod i18n;
 pub mod ids;
 pub mod keymap;

@@ -133,6 +133,7 @@ fn action_key(action: &str) -> &'static str {
         "population.lookup" => "audit.action.lookup",
         "population.verify" => "audit.action.verify",
         "population.digital_identity" => "audit.action.identity",
+        "population.household" => "audit.action.household",
         "dossier.finalize" => "audit.action.finalize",
         _ => "audit.action.other",
     }
@@ -148,6 +149,8 @@ fn outcome_key(outcome: &str) -> &'static str {
         "no_account" => "audit.outcome.no_account",
         "invalid" => "audit.outcome.invalid",
         "queued" => "audit.outcome.queued",
+        "member" => "audit.outcome.member",
+        "not_member" => "audit.outcome.not_member",
         "" => "audit.outcome.none",
         _ => "audit.outcome.error",
     }

@@ -215,7 +215,8 @@ impl CheckState {
             self.dossier_code.clone(),
         );
         match kind {
-            CheckKind::Lookup => CheckCall::Lookup(r),
+            // The check screen never sends a household verification (its own screen does).
+            CheckKind::Lookup | CheckKind::Household => CheckCall::Lookup(r),
             CheckKind::Verify => CheckCall::Verify(VerifyRequest {
                 document_type: r.document_type,
                 document_number: r.document_number,
@@ -558,7 +559,7 @@ fn render_inputs(state: &CheckState, frame: &mut Frame<'_>, area: Rect, lang: La
         Phase::Input | Phase::Diff(_) => (String::new(), theme.dim),
         Phase::Waiting { kind, .. } => (
             lang.t(match kind {
-                CheckKind::Lookup => "check.waiting_lookup",
+                CheckKind::Lookup | CheckKind::Household => "check.waiting_lookup",
                 CheckKind::Verify => "check.waiting_verify",
                 CheckKind::DigitalIdentity => "check.waiting_identity",
             })

@@ -43,6 +43,8 @@ pub enum CheckKind {
     Verify,
     /// "Danh tính số": does the citizen have a national portal account.
     DigitalIdentity,
+    /// "Xác thực chủ hộ": is the citizen a member of the head's household.
+    Household,
 }
 
 impl CheckKind {
@@ -53,6 +55,7 @@ impl CheckKind {
             CheckKind::Lookup => "population.lookup",
             CheckKind::Verify => "population.verify",
             CheckKind::DigitalIdentity => "population.digital_identity",
+            CheckKind::Household => "population.household",
         }
     }
 }
@@ -143,6 +146,23 @@ impl Store {
         let entry = insert_audit(&tx, a.kind.action(), a, now)?;
         tx.commit()?;
         Ok(entry)
+    }
+
+    /// Appends many records (a household batch's answers) in one transaction.
+    pub fn record_lookups(
+        &mut self,
+        records: &[LookupAudit],
+        now: Timestamp,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut out = Vec::with_capacity(records.len());
+        for a in records {
+            out.push(insert_audit(&tx, a.kind.action(), a, now)?);
+        }
+        tx.commit()?;
+        Ok(out)
     }
 
     /// Queues a lookup made while offline: the check, its outbox item and an audit
