@@ -16,6 +16,7 @@ use crate::paths::Paths;
 use crate::store::Store;
 use crate::theme::Theme;
 
+mod household;
 mod population;
 
 /// The local profile used while no backend is configured: the embedded demo.
@@ -78,6 +79,17 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Household-member verification (Xác thực chủ hộ).
+    Household {
+        #[command(subcommand)]
+        command: HouseholdCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HouseholdCommand {
+    /// Check a members list against a household head, in one batch.
+    Verify(household::VerifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -275,6 +287,9 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
                     output,
                 },
         }) => population::export(paths, &config, &citizen, format, output.as_deref()),
+        Some(Command::Household {
+            command: HouseholdCommand::Verify(args),
+        }) => household::verify(paths, &config, &args),
     }
 }
 

@@ -382,3 +382,99 @@ fn lookup_prints_the_record_after_logging_it_and_audit_export_writes_the_history
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn household_verify_writes_results_as_they_come_and_a_rerun_skips_what_is_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("members.csv");
+    std::fs::write(
+        &input,
+        "so_dinh_danh,ho_ten\n042089006135,Phạm Quốc Bảo\n079216003521,Phạm Minh Khang\n\
+         0792160035\n001200017187,Nguyễn Đức Minh\n079216003521,again\n",
+    )
+    .unwrap();
+    let output = dir.path().join("results.csv");
+    let args = |json: bool, out: &std::path::Path| {
+        let mut v = vec![
+            "--lang".to_owned(),
+            "vi".into(),
+            "household".into(),
+            "verify".into(),
+            "--head".into(),
+            "079192019782".into(),
+            "--head-name".into(),
+            "Lê Thị Thu Hà".into(),
+            "--head-dob".into(),
+            "14/05/1992".into(),
+            "--input".into(),
+            input.display().to_string(),
+            "--output".into(),
+            out.display().to_string(),
+        ];
+        if json {
+            v.push("--json".into());
+        }
+        v
+    };
+    let out = motcua(dir.path())
+        .args(args(false, &output))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    // All three readable members were answered: exit 0; the bad lines are named.
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("dòng 4") && err.contains("dòng 6"), "{err}");
+    assert!(err.contains("2 thành viên, 1 không phải"), "{err}");
+    let csv = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        csv.starts_with("so_dinh_danh,ho_ten,quan_he,trang_thai,ly_do\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("042089006135,Phạm Quốc Bảo,Chồng,member,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("001200017187,Nguyễn Đức Minh,,not_member,"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 4);
+    // The same run again: everything is done, nothing is asked or written twice.
+    let out = motcua(dir.path())
+        .args(args(false, &output))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("còn 0 người"), "{err}");
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), csv);
+    // JSON Lines; an unknown number is an error, so the exit status says not all passed.
+    std::fs::write(&input, "042089006135\n099100000001\n").unwrap();
+    let jsonl = dir.path().join("results.jsonl");
+    let out = motcua(dir.path())
+        .args(args(true, &jsonl))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["status"] == "member" && l["relation"] == "Chồng")
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["status"] == "error" && l["reason"] == "not_in_db")
+    );
+    // Each answer is in the audit log.
+    let history = stdout(motcua(dir.path()).args(["audit", "export", "--citizen", "042089006135"]));
+    let v: serde_json::Value = serde_json::from_str(&history).unwrap();
+    assert_eq!(v.as_array().map(Vec::len), Some(2), "{history}");
+    assert_eq!(v[0]["action"], "population.household");
+}

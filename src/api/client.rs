@@ -494,6 +494,12 @@ impl Client {
     }
 
     /// Test-only: sets the reference backend's fault switches (see `server::faults`).
+    /// Test only: what the reference server saw since its switches were last set.
+    pub async fn test_stats(&self) -> Result<serde_json::Value, ClientError> {
+        self.send::<(), _>(reqwest::Method::GET, "/v1/_test/stats", &[], None, false)
+            .await
+    }
+
     pub async fn set_faults(
         &self,
         faults: &serde_json::Value,

@@ -201,7 +201,7 @@ pub fn lookup(paths: &Paths, config: &Config, args: &LookupArgs) -> Result<(), F
     result.map_err(|e| Failure::runtime(e.to_string()))
 }
 
-fn read_password(lang: Lang) -> Result<String, Failure> {
+pub(super) fn read_password(lang: Lang) -> Result<String, Failure> {
     if std::io::stdin().is_terminal() {
         read_secret(lang.t("cli.password_prompt")).map_err(|e| Failure::runtime(e.to_string()))
     } else {

@@ -67,6 +67,37 @@ impl Faults {
 pub struct FaultState {
     faults: RwLock<Faults>,
     rolls: AtomicU64,
+    /// Requests being handled now, the most at once, and how many in all, since the
+    /// switches were last set (tests check a client's concurrency bound with them).
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
+    requests: AtomicU64,
+}
+
+/// `GET /v1/_test/stats`: what the server saw since the switches were last set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub requests: u64,
+    pub in_flight: u64,
+    pub max_in_flight: u64,
+}
+
+/// Counts a request in flight until dropped (also when the client goes away).
+struct InFlight(Arc<FaultState>);
+
+impl InFlight {
+    fn start(state: &Arc<FaultState>) -> Self {
+        state.requests.fetch_add(1, Ordering::SeqCst);
+        let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        state.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        Self(state.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl FaultState {
@@ -77,6 +108,18 @@ impl FaultState {
     pub fn set(&self, faults: Faults) {
         if let Ok(mut f) = self.faults.write() {
             *f = faults;
+        }
+        self.requests.store(0, Ordering::SeqCst);
+        self.max_in_flight
+            .store(self.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
+
+    /// What the server saw since the switches were last set.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            requests: self.requests.load(Ordering::SeqCst),
+            in_flight: self.in_flight.load(Ordering::SeqCst),
+            max_in_flight: self.max_in_flight.load(Ordering::SeqCst),
         }
     }
 
@@ -91,8 +134,11 @@ impl FaultState {
 pub async fn apply(State(state): State<Arc<FaultState>>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let f = state.get();
-    if path.starts_with("/v1/_test") || !path.starts_with(&f.path_prefix) || f == Faults::default()
-    {
+    if path.starts_with("/v1/_test") || !path.starts_with(&f.path_prefix) {
+        return next.run(req).await;
+    }
+    let _counted = InFlight::start(&state);
+    if f == Faults::default() {
         return next.run(req).await;
     }
     if f.latency_ms > 0 {

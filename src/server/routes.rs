@@ -254,6 +254,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/dossiers/digest"),
     ("GET", "/v1/_test/faults"),
     ("PUT", "/v1/_test/faults"),
+    ("GET", "/v1/_test/stats"),
 ];
 
 /// The largest request body accepted.
@@ -281,6 +282,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     if let Some(faults) = state.faults.clone() {
         router = router
             .route("/v1/_test/faults", get(get_faults).put(put_faults))
+            .route("/v1/_test/stats", get(get_stats))
             .layer(axum::middleware::from_fn_with_state(
                 faults,
                 crate::server::faults::apply,
@@ -1207,6 +1209,14 @@ async fn get_faults(State(state): State<Arc<AppState>>) -> Answer<Faults> {
         .as_ref()
         .ok_or_else(|| Failure::new(ErrorCode::NotFound, "Không có địa chỉ này."))?;
     Ok(Json(faults.get()))
+}
+
+async fn get_stats(State(state): State<Arc<AppState>>) -> Answer<crate::server::faults::Stats> {
+    let faults = state
+        .faults
+        .as_ref()
+        .ok_or_else(|| Failure::new(ErrorCode::NotFound, "Không có địa chỉ này."))?;
+    Ok(Json(faults.stats()))
 }
 
 async fn put_faults(State(state): State<Arc<AppState>>, Body(new): Body<Faults>) -> Answer<Faults> {
