@@ -102,7 +102,7 @@ const VARIANTS: &[(&str, Check)] = &[
 ];
 
 /// Schemas with no Rust type in `motcua::api` (the server's test-only fault switches).
-const WITHOUT_RUST_TYPE: &[&str] = &["Faults"];
+const WITHOUT_RUST_TYPE: &[&str] = &["Faults", "Stats"];
 
 const SCHEMAS: &str = "#/components/schemas/";
 
