@@ -79,6 +79,15 @@ actions! {
     EditInputs => "edit_inputs",
     UndoTake => "undo_take",
     AuditLog => "audit_log",
+    Household => "household",
+    ToggleSelect => "toggle_select",
+    VerifySelected => "verify_selected",
+    VerifyAll => "verify_all",
+    RetryFailed => "retry_failed",
+    CancelBatch => "cancel_batch",
+    RemoveMember => "remove_member",
+    ExportHousehold => "export_household",
+    AddFromDossier => "add_from_dossier",
 }
 
 impl std::fmt::Display for Action {

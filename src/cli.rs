@@ -642,6 +642,7 @@ fn run_tui(paths: &Paths, config: &Config) -> Result<(), Failure> {
         backend: mode,
         calendar: load_office_calendar(paths, lang)?,
         export_dir: export_dir(paths, config),
+        household_concurrency: config.household.concurrency,
     };
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),

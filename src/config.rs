@@ -166,6 +166,20 @@ pub struct ExportConfig {
     pub dir: String,
 }
 
+/// `[household]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HouseholdConfig {
+    /// Verification requests in flight at most (1 to 64).
+    pub concurrency: usize,
+}
+
+impl Default for HouseholdConfig {
+    fn default() -> Self {
+        Self { concurrency: 4 }
+    }
+}
+
 /// `[log]`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -201,6 +215,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub backend: BackendConfig,
     pub export: ExportConfig,
+    pub household: HouseholdConfig,
     pub log: LogConfig,
 }
 

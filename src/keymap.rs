@@ -38,6 +38,8 @@ pub enum Group {
     Check,
     CheckDiff,
     Audit,
+    Household,
+    HouseholdTable,
 }
 
 impl Group {
@@ -58,6 +60,8 @@ impl Group {
         Group::Check,
         Group::CheckDiff,
         Group::Audit,
+        Group::Household,
+        Group::HouseholdTable,
     ];
 
     /// The name used in the keymap file.
@@ -79,6 +83,8 @@ impl Group {
             Group::Check => "check",
             Group::CheckDiff => "check_diff",
             Group::Audit => "audit",
+            Group::Household => "household",
+            Group::HouseholdTable => "household_table",
         }
     }
 
@@ -91,7 +97,12 @@ impl Group {
     pub const fn takes_text(self) -> bool {
         matches!(
             self,
-            Group::Filter | Group::Palette | Group::SignIn | Group::Intake | Group::Check
+            Group::Filter
+                | Group::Palette
+                | Group::SignIn
+                | Group::Intake
+                | Group::Check
+                | Group::Household
         )
     }
 }

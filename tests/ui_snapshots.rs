@@ -179,6 +179,7 @@ fn remote_state(lang: Lang) -> motcua::app::State {
         seed_catalogue: None,
         calendar: motcua::calendar::office::OfficeCalendar::default(),
         export_dir: std::env::temp_dir().join("motcua-test-exports"),
+        household_concurrency: 4,
         backend: motcua::app::BackendMode::Remote {
             url: "https://motcua.ninhthuan.gov.vn".into(),
         },

@@ -45,6 +45,7 @@ impl Rig {
             seed_catalogue: None,
             calendar: motcua::calendar::office::OfficeCalendar::default(),
             export_dir: std::env::temp_dir().join("motcua-test-exports"),
+            household_concurrency: 4,
             backend: motcua::app::BackendMode::None,
         };
         let mut state = State::new(opts, 80, 24);

@@ -2,6 +2,7 @@
 //! typed events carrying a `Result`. The app never awaits a call itself.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::api::Official;
 use crate::api::ProcedureChange;
@@ -26,6 +27,16 @@ pub enum BackendCmd {
     Holidays,
     /// A population-database call (a lookup or a quick check).
     Check { req: u64, call: CheckCall },
+    /// Verify household members in a batch; answers come as `HouseholdChunk`s, then
+    /// `HouseholdDone`.
+    Household {
+        req: u64,
+        job: crate::household::batch::Job,
+        ids: Vec<String>,
+        opts: crate::household::batch::Options,
+    },
+    /// Stop starting requests of a household batch (those in flight finish).
+    CancelHousehold { req: u64 },
 }
 
 /// A call to the population database through the backend.
@@ -79,6 +90,15 @@ impl std::fmt::Debug for BackendCmd {
                 .field("req", req)
                 .field("call", call)
                 .finish(),
+            BackendCmd::Household { req, ids, opts, .. } => f
+                .debug_struct("Household")
+                .field("req", req)
+                .field("members", &ids.len())
+                .field("opts", opts)
+                .finish_non_exhaustive(),
+            BackendCmd::CancelHousehold { req } => {
+                f.debug_struct("CancelHousehold").field("req", req).finish()
+            }
         }
     }
 }
@@ -108,6 +128,15 @@ pub enum BackendEvent {
         req: u64,
         result: Result<CheckAnswer, ClientError>,
     },
+    /// One request's answers of a household batch.
+    HouseholdChunk {
+        req: u64,
+        chunk: crate::household::batch::ChunkDone,
+    },
+    /// The household batch is over (done or cancelled).
+    HouseholdDone {
+        req: u64,
+    },
 }
 
 /// The handle the runtime keeps. Calls run as tasks on the current tokio runtime.
@@ -115,6 +144,8 @@ pub enum BackendEvent {
 pub struct BackendService {
     client: Arc<Client>,
     reply: Arc<dyn Fn(BackendEvent) + Send + Sync>,
+    /// The cancel switches of household batches running.
+    batches: Arc<std::sync::Mutex<std::collections::HashMap<u64, Arc<AtomicBool>>>>,
 }
 
 impl std::fmt::Debug for BackendService {
@@ -130,6 +161,7 @@ impl BackendService {
         Self {
             client,
             reply: Arc::new(reply),
+            batches: Arc::default(),
         }
     }
 
@@ -141,6 +173,48 @@ impl BackendService {
     pub fn send(&self, cmd: BackendCmd) {
         let client = self.client.clone();
         let reply = self.reply.clone();
+        let cmd = match cmd {
+            BackendCmd::Household {
+                req,
+                job,
+                ids,
+                opts,
+            } => {
+                let cancel = Arc::new(AtomicBool::new(false));
+                if let Ok(mut b) = self.batches.lock() {
+                    b.insert(req, cancel.clone());
+                }
+                let batches = self.batches.clone();
+                tokio::spawn(async move {
+                    let each = reply.clone();
+                    crate::household::batch::run(
+                        client,
+                        Arc::new(job),
+                        ids,
+                        opts,
+                        cancel,
+                        |chunk| {
+                            each(BackendEvent::HouseholdChunk { req, chunk });
+                        },
+                    )
+                    .await;
+                    if let Ok(mut b) = batches.lock() {
+                        b.remove(&req);
+                    }
+                    reply(BackendEvent::HouseholdDone { req });
+                });
+                return;
+            }
+            BackendCmd::CancelHousehold { req } => {
+                if let Ok(b) = self.batches.lock()
+                    && let Some(flag) = b.get(&req)
+                {
+                    flag.store(true, Ordering::Relaxed);
+                }
+                return;
+            }
+            other => other,
+        };
         tokio::spawn(async move {
             let event = match cmd {
                 BackendCmd::SignIn {
@@ -167,6 +241,9 @@ impl BackendService {
                     req,
                     result: run_check(&client, &call).await,
                 },
+                BackendCmd::Household { req, .. } | BackendCmd::CancelHousehold { req } => {
+                    BackendEvent::HouseholdDone { req }
+                }
             };
             reply(event);
         });

@@ -185,6 +185,7 @@ impl State {
             ask @ (intake::Ask::Check(_) | intake::Ask::Undone | intake::Ask::NothingToUndo) => {
                 self.intake_check_ask(&ask)
             }
+            intake::Ask::Household => self.open_household(),
             intake::Ask::Changed => Outcome {
                 effects: self.arm_draft_timer(),
                 ..Outcome::default()
@@ -359,7 +360,9 @@ impl State {
             StoreEvent::Catalogue { .. }
             | StoreEvent::CheckRecorded { .. }
             | StoreEvent::CheckQueued { .. }
-            | StoreEvent::Audit { .. } => Vec::new(),
+            | StoreEvent::Audit { .. }
+            | StoreEvent::HouseholdRecorded { .. }
+            | StoreEvent::MembersRead { .. } => Vec::new(),
             StoreEvent::NewDossier { req, result } => {
                 if self.flow.pending_new != Some(req) {
                     return Vec::new();
@@ -561,7 +564,9 @@ impl State {
             }
             BackendEvent::SignedIn { .. }
             | BackendEvent::CatalogueFeed { .. }
-            | BackendEvent::Checked { .. } => Vec::new(),
+            | BackendEvent::Checked { .. }
+            | BackendEvent::HouseholdChunk { .. }
+            | BackendEvent::HouseholdDone { .. } => Vec::new(),
         }
     }
 }

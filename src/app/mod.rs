@@ -7,6 +7,7 @@
 mod check_flow;
 pub use check_flow::failure_text as check_failure_text;
 mod dossier_flow;
+mod household_flow;
 pub mod render;
 pub mod runtime;
 pub mod term;
@@ -26,6 +27,7 @@ use crate::keymap::{Group, Key, Keymap};
 use crate::screens::audit::AuditState;
 use crate::screens::check::CheckState;
 use crate::screens::dossiers::DossiersState;
+use crate::screens::household::HouseholdState;
 use crate::screens::intake::IntakeState;
 use crate::screens::procedures::ProceduresState;
 use crate::screens::sign_in::SignInState;
@@ -90,6 +92,8 @@ pub enum Screen {
     Check(Box<CheckState>),
     /// The audit log of population lookups.
     Audit(AuditState),
+    /// Household-member verification (over the intake form's dossier).
+    Household(Box<HouseholdState>),
 }
 
 /// How the app reaches its backend.
@@ -127,6 +131,8 @@ pub struct Options {
     pub calendar: OfficeCalendar,
     /// Where receipts are exported.
     pub export_dir: PathBuf,
+    /// Household verification requests in flight at most.
+    pub household_concurrency: usize,
 }
 
 /// All the state of the app, owned by the app loop alone.
@@ -162,6 +168,9 @@ pub struct State {
     flow: dossier_flow::Flow,
     /// Population-database calls in flight.
     checks: check_flow::Calls,
+    /// Household batches running, by request id.
+    household_jobs: std::collections::BTreeMap<u64, household_flow::Running>,
+    pub household_concurrency: usize,
 }
 
 /// What a screen or layer asks of the app after handling an action.
@@ -242,6 +251,8 @@ impl State {
             export_dir: opts.export_dir,
             flow: dossier_flow::Flow::default(),
             checks: check_flow::Calls::new(),
+            household_jobs: std::collections::BTreeMap::new(),
+            household_concurrency: opts.household_concurrency,
         }
     }
 
@@ -295,6 +306,8 @@ impl State {
                 self.on_backend_dossier(event)
             }
             BackendEvent::Checked { req, result } => self.on_checked(req, result),
+            BackendEvent::HouseholdChunk { req, chunk } => self.on_household_chunk(req, chunk),
+            BackendEvent::HouseholdDone { req } => self.on_household_done(req),
             BackendEvent::SignedIn { req, result } => {
                 if self.auto_sign_in == Some(req) {
                     self.auto_sign_in = None;
@@ -411,6 +424,7 @@ impl State {
             Screen::Dossiers(d) => d.group(),
             Screen::Check(c) => c.group(),
             Screen::Audit(a) => a.group(),
+            Screen::Household(h) => h.group(),
         }
     }
 
@@ -446,6 +460,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 }
                 (None, Some(Screen::Check(_))) => return state.check_paste(&text),
                 (None, Some(Screen::Audit(_))) => return state.audit_paste(&text),
+                (None, Some(Screen::Household(_))) => return state.household_paste(&text),
                 (None, None) => Outcome::default(),
             };
             apply(state, outcome)
@@ -485,6 +500,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             | StoreEvent::CheckQueued { .. }
             | StoreEvent::Audit { .. }),
         ) => state.on_store_check(event),
+        Msg::Store(
+            event @ (StoreEvent::HouseholdRecorded { .. } | StoreEvent::MembersRead { .. }),
+        ) => state.on_store_household(event),
+        Msg::Store(event @ StoreEvent::Exported { .. }) => {
+            let mut effects = state.on_store_household(event.clone());
+            effects.extend(state.on_store_dossier(event));
+            effects
+        }
         Msg::Store(event) => state.on_store_dossier(event),
         Msg::Backend(event) => state.on_backend(event),
         Msg::DraftTimer => state.on_draft_timer(),
@@ -511,6 +534,7 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
             }
             (None, Some(Screen::Check(_))) => return state.check_text(key),
             (None, Some(Screen::Audit(_))) => return state.audit_text(key),
+            (None, Some(Screen::Household(_))) => return state.household_text(key),
             (None, None) => Outcome::default(),
         };
         return apply(state, outcome);
@@ -602,6 +626,7 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
                 (None, Some(Screen::Dossiers(_))) => state.dossiers_action(action),
                 (None, Some(Screen::Check(_))) => state.check_action(action),
                 (None, Some(Screen::Audit(_))) => state.audit_action(action),
+                (None, Some(Screen::Household(_))) => state.household_action(action),
                 (None, Some(Screen::SignIn(s))) => {
                     let req = state.next_req + 1;
                     let out = s.on_action(action, req);

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 
 use super::{Link, Screen, State};
 use crate::screens::procedures::{self, Load};
-use crate::screens::{audit, check, dossiers, intake, sign_in};
+use crate::screens::{audit, check, dossiers, household, intake, sign_in};
 use crate::ui::widgets;
 
 /// Draws one frame.
@@ -59,6 +59,18 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
                 demo,
             );
             check::render(c, frame, body, lang, theme);
+        }
+        Screen::Household(h) => {
+            let right = right.join(" · ");
+            widgets::status_bar(
+                frame,
+                status,
+                theme,
+                lang.t("household.title"),
+                &right,
+                demo,
+            );
+            household::render(h, frame, body, lang, theme);
         }
         Screen::Audit(a) => {
             let right = right.join(" · ");

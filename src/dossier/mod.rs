@@ -519,6 +519,9 @@ pub struct Dossier {
     /// The population checks of the person blocks (done, or queued offline).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub population_checks: BTreeMap<Role, population::CheckMark>,
+    /// The household verification done for this dossier, kept as evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household: Option<crate::household::HouseholdCheck>,
 }
 
 const fn default_status() -> u8 {
@@ -545,6 +548,7 @@ impl Dossier {
             status: STATUS_RECEIVED,
             official: String::new(),
             population_checks: BTreeMap::new(),
+            household: None,
         }
     }
 

@@ -199,10 +199,32 @@ pub fn file_name(code: &str, attempt: u32) -> String {
 /// Writes the slip into `dir` (created if missing) under a new file name, never over an
 /// existing file or through a link; returns the path written.
 pub fn export(dir: &Path, code: &str, html: &str) -> std::io::Result<PathBuf> {
+    export_named(dir, |attempt| file_name(code, attempt), html.as_bytes())
+}
+
+/// A file name `{prefix}-{code}.{ext}` (`-2`, `-3`… on later attempts) in the
+/// characters a file name can always hold.
+#[must_use]
+pub fn export_name(prefix: &str, code: &str, ext: &str, attempt: u32) -> String {
+    let base = file_name(code, attempt);
+    let stem = base
+        .strip_prefix("giay-hen-")
+        .and_then(|b| b.strip_suffix(".html"))
+        .unwrap_or("ho-so");
+    format!("{prefix}-{stem}.{ext}")
+}
+
+/// Writes `bytes` into `dir` (created if missing) under the first new name `name(n)`
+/// gives, never over an existing file or through a link; returns the path written.
+pub fn export_named(
+    dir: &Path,
+    name: impl Fn(u32) -> String,
+    bytes: &[u8],
+) -> std::io::Result<PathBuf> {
     use std::io::Write as _;
     std::fs::create_dir_all(dir)?;
     for attempt in 0..1000 {
-        let path = dir.join(file_name(code, attempt));
+        let path = dir.join(name(attempt));
         debug_assert!(path.parent() == Some(dir));
         match std::fs::OpenOptions::new()
             .write(true)
@@ -210,7 +232,7 @@ pub fn export(dir: &Path, code: &str, html: &str) -> std::io::Result<PathBuf> {
             .open(&path)
         {
             Ok(mut f) => {
-                f.write_all(html.as_bytes())?;
+                f.write_all(bytes)?;
                 f.sync_all()?;
                 return Ok(path);
             }

@@ -45,8 +45,12 @@ pub enum MemberState {
     Unchecked,
     /// A request for it is in flight.
     Checking,
-    /// Thành viên, with the relation to the head the database gives.
-    Member { relation: String },
+    /// Thành viên, with the relation to the head the database gives (kept in the row's
+    /// `relation` once applied, so written once).
+    Member {
+        #[serde(skip_serializing, default)]
+        relation: String,
+    },
     /// Không phải thành viên.
     NotMember,
     /// No answer: why (not in the database, head not found, a server error…).
@@ -155,6 +159,8 @@ pub fn parse_list(text: &str) -> (Vec<MemberInput>, Vec<LineProblem>) {
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut columns: Option<(usize, Option<usize>)> = None;
+    // A lone CR ends a line too (old spreadsheets, terminals' pastes).
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
         let line = raw.trim().trim_start_matches('\u{feff}');
@@ -250,6 +256,71 @@ pub fn answered_in(results: &str) -> std::collections::HashSet<String> {
         .filter(|r| matches!(r.get(3), Some("member" | "not_member")))
         .filter_map(|r| r.get(0).map(str::to_owned))
         .collect()
+}
+
+/// The household head a verification is against, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HeadInput {
+    pub id_number: String,
+    pub name: String,
+    /// `dd/mm/yyyy` or the year.
+    pub birth: String,
+}
+
+/// A household verification kept with a dossier as evidence for the procedure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HouseholdCheck {
+    pub head: HeadInput,
+    pub rows: Vec<MemberRow>,
+    /// When an answer last arrived (RFC 3339, Vietnam time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<String>,
+}
+
+impl HouseholdCheck {
+    /// The table as CSV (the results-file columns, head first as a comment line).
+    #[must_use]
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(RESULTS_HEADER);
+        for r in &self.rows {
+            let _ = w.write_record(result_record(r));
+        }
+        let body = w
+            .into_inner()
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default();
+        format!(
+            "# chu_ho: {} {} {}\n{body}",
+            self.head.id_number.trim(),
+            crate::text::sanitize(self.head.name.trim()).0,
+            self.head.birth.trim()
+        )
+    }
+
+    /// The table as JSON.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// Adds members not on the table yet; returns how many were added.
+    pub fn add(&mut self, members: &[MemberInput]) -> usize {
+        let mut n = 0;
+        for m in members {
+            if m.id_number == self.head.id_number.trim()
+                || self.rows.iter().any(|r| r.id_number == m.id_number)
+            {
+                continue;
+            }
+            self.rows.push(MemberRow::new(m));
+            n += 1;
+        }
+        n
+    }
 }
 
 /// Counts of a table, for the gauge and the summary.
@@ -360,6 +431,43 @@ mod tests {
         assert!(done.contains("079216003521") && done.contains("001200017187"));
         let c = Counts::of(&rows);
         assert_eq!((c.member, c.not_member, c.error, c.done()), (1, 1, 1, 3));
+    }
+
+    #[test]
+    fn a_checked_table_round_trips_through_json() {
+        let check = HouseholdCheck {
+            head: HeadInput {
+                id_number: "079192019782".into(),
+                name: "Lê Thị Thu Hà".into(),
+                birth: "14/05/1992".into(),
+            },
+            rows: vec![
+                MemberRow {
+                    id_number: "042089006135".into(),
+                    name: "Phạm Quốc Bảo".into(),
+                    relation: "Chồng".into(),
+                    state: MemberState::Member {
+                        relation: "Chồng".into(),
+                    },
+                },
+                MemberRow {
+                    id_number: "099100000001".into(),
+                    name: String::new(),
+                    relation: String::new(),
+                    state: MemberState::Error {
+                        reason: "not_in_db".into(),
+                    },
+                },
+            ],
+            checked_at: Some("2026-11-24T07:00:00+07:00".into()),
+        };
+        let json = check.to_json();
+        let back: HouseholdCheck = serde_json::from_str(&json).expect(&json);
+        assert_eq!(back.rows.len(), 2);
+        assert_eq!(back.rows[0].relation, "Chồng");
+        assert!(back.rows[0].state.is_answered());
+        assert_eq!(back.rows[1].state, check.rows[1].state);
+        assert_eq!(json.matches("\"relation\"").count(), 2, "{json}");
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub enum Ask {
     Undone,
     /// There is nothing to undo.
     NothingToUndo,
+    /// Open the household verification.
+    Household,
     /// Close the form.
     Close,
     /// The action is not for this screen.
@@ -290,6 +292,7 @@ impl IntakeState {
                 return self.changed();
             }
             (Mode::Edit, Action::PopulationCheck) => return Ask::Check(self.check_role()),
+            (Mode::Edit, Action::Household) => return Ask::Household,
             (Mode::Edit, Action::UndoTake) => {
                 let Some((role, before)) = self.undo.take() else {
                     return Ask::NothingToUndo;
@@ -332,6 +335,11 @@ impl IntakeState {
             self.changed();
         }
         n
+    }
+
+    /// Something other than typing changed the dossier (a household table): save it.
+    pub fn mark_dirty(&mut self) {
+        self.changed();
     }
 
     /// Records where the population check of a block stands.

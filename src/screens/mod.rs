@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod check;
 pub mod dossiers;
+pub mod household;
 pub mod intake;
 pub mod procedures;
 pub mod sign_in;

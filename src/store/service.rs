@@ -89,7 +89,28 @@ pub enum StoreCmd {
     },
     /// Audit records, newest first, of all citizens or those whose number starts so.
     ListAudit { req: u64, citizen: Option<String> },
+    /// Log a household batch's answers (one record per member), then hand them back
+    /// (`HouseholdRecorded`): a table shows nothing that is not logged.
+    RecordHousehold {
+        req: u64,
+        audits: Vec<LookupAudit>,
+        chunk: Box<crate::household::batch::ChunkDone>,
+    },
+    /// Read a members file (at most [`MAX_MEMBERS_FILE`] bytes).
+    ReadMembers { req: u64, path: PathBuf },
+    /// Write a file into the export folder: `{prefix}-{code}.{ext}`, never over another.
+    ExportFile {
+        req: u64,
+        dir: PathBuf,
+        prefix: String,
+        code: String,
+        ext: String,
+        text: String,
+    },
 }
+
+/// The largest members file the screen reads.
+pub const MAX_MEMBERS_FILE: u64 = 16 * 1024 * 1024;
 
 /// The backend's answer to a population-database call, carried through the store.
 pub type CheckReply = Result<crate::api::service::CheckAnswer, crate::api::client::ClientError>;
@@ -158,6 +179,16 @@ pub enum StoreEvent {
     Audit {
         req: u64,
         result: Result<Vec<AuditEntry>, String>,
+    },
+    /// The answers are logged (`Ok`: the time), or not: then they must not be shown.
+    HouseholdRecorded {
+        req: u64,
+        chunk: Box<crate::household::batch::ChunkDone>,
+        result: Result<String, String>,
+    },
+    MembersRead {
+        req: u64,
+        result: Result<String, String>,
     },
 }
 
@@ -386,6 +417,37 @@ fn handle(
                 .map(Box::new)
                 .map_err(|e| message(&e)),
         },
+        StoreCmd::RecordHousehold { req, audits, chunk } => StoreEvent::HouseholdRecorded {
+            req,
+            chunk,
+            result: s
+                .record_lookups(&audits, now)
+                .map(|_| crate::clock::rfc3339_vn(now))
+                .map_err(|e| message(&e)),
+        },
+        StoreCmd::ReadMembers { req, path } => StoreEvent::MembersRead {
+            req,
+            result: read_members(&path),
+        },
+        StoreCmd::ExportFile {
+            req,
+            dir,
+            prefix,
+            code,
+            ext,
+            text,
+        } => StoreEvent::Exported {
+            req,
+            result: crate::dossier::receipt::export_named(
+                &dir,
+                |n| crate::dossier::receipt::export_name(&prefix, &code, &ext, n),
+                text.as_bytes(),
+            )
+            .map_err(|e| {
+                tracing::error!(error = %e, "export");
+                format!("{}: {e}", dir.display())
+            }),
+        },
         StoreCmd::ListAudit { req, citizen } => StoreEvent::Audit {
             req,
             result: s
@@ -445,10 +507,12 @@ fn failed(cmd: StoreCmd, e: &str) -> Option<StoreEvent> {
             req,
             result: Err(e),
         },
-        StoreCmd::ExportReceipt { req, .. } => StoreEvent::Exported {
-            req,
-            result: Err(e),
-        },
+        StoreCmd::ExportReceipt { req, .. } | StoreCmd::ExportFile { req, .. } => {
+            StoreEvent::Exported {
+                req,
+                result: Err(e),
+            }
+        }
         StoreCmd::RecordCheck { req, answer, .. } => StoreEvent::CheckRecorded {
             req,
             answer,
@@ -462,6 +526,16 @@ fn failed(cmd: StoreCmd, e: &str) -> Option<StoreEvent> {
             req,
             result: Err(e),
         },
+        StoreCmd::RecordHousehold { req, chunk, .. } => StoreEvent::HouseholdRecorded {
+            req,
+            chunk,
+            result: Err(e),
+        },
+        StoreCmd::ReadMembers { req, path } => StoreEvent::MembersRead {
+            req,
+            result: read_members(&path),
+        },
+
         StoreCmd::CloseDraft { .. }
         | StoreCmd::DiscardDraft { .. }
         | StoreCmd::AddCodes(_)
@@ -469,6 +543,21 @@ fn failed(cmd: StoreCmd, e: &str) -> Option<StoreEvent> {
         | StoreCmd::RememberUnit { .. }
         | StoreCmd::SaveHolidays(_) => return None,
     })
+}
+
+/// A members file as text, refused when too big or not readable.
+fn read_members(path: &std::path::Path) -> Result<String, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    if meta.len() > MAX_MEMBERS_FILE {
+        return Err(format!(
+            "{shown}: {} MB > {} MB",
+            meta.len() / 1_048_576,
+            MAX_MEMBERS_FILE / 1_048_576
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn catalogue_event(
