@@ -561,3 +561,66 @@ fn population_check_takes_the_database_value_into_the_dossier_and_logs_it() {
         .unwrap();
     assert_eq!(logged, 1);
 }
+
+#[test]
+fn household_verification_of_a_demo_household_kept_with_the_dossier() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_for("2000 thủ tục");
+    s.send("/thu vien");
+    s.wait_for("/2000");
+    s.send("\r\r");
+    s.wait_for("Thêm mới hồ sơ");
+    fill_submitter(&mut s);
+    // F8: the head is the submitter; paste household A with an outsider and a bad line.
+    s.send("\x1b[19~");
+    let screen = s.wait_for("Xác thực chủ hộ, thành viên hộ ");
+    assert!(screen.contains("079192019782"), "{screen}");
+    s.send("\x1b[200~042089006135\r079216003521\r079320001846,Phạm Bảo Ngọc\rxyz\r001200017187\x1b[201~");
+    let screen = s.wait_for("Đã thêm 4 người");
+    assert!(screen.contains("dòng 4"), "{screen}");
+    // F5: verify all.
+    s.send("\x1b[15~");
+    let screen = s.wait_for("Xong: 3 thành viên, 1 không phải");
+    let row = |id: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_else(|| panic!("{id}:\n{screen}"))
+            .to_owned()
+    };
+    assert!(row("042089006135").contains("Chồng"), "{screen}");
+    assert!(row("079320001846").contains("Thành viên"), "{screen}");
+    assert!(row("001200017187").contains("Không phải"), "{screen}");
+    // Esc: back to the form, which shows the result; saving keeps it in the dossier.
+    s.send("\x1b");
+    let screen = s.wait_for("Xác thực hộ");
+    assert!(screen.contains("3 TV, 1 không"), "{screen}");
+    s.send("\x13");
+    s.wait_for("GIẤY TIẾP NHẬN");
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let db =
+        rusqlite::Connection::open(dir.path().join("data").join("demo").join("motcua.db")).unwrap();
+    let body: String = db
+        .query_row("SELECT body FROM dossier_revision LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let d: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let rows = d["household"]["rows"]
+        .as_array()
+        .expect("the table is kept");
+    assert_eq!(rows.len(), 4, "{body}");
+    assert_eq!(d["household"]["head"]["id_number"], "079192019782");
+    let logged: i64 = db
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'population.household'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 4);
+}

@@ -480,6 +480,23 @@ fn lines(
         ),
         FormLine::Info("intake.due", due, Some(("intake.fee", fee))),
     ];
+    if let Some(h) = d.household.as_ref().filter(|h| !h.rows.is_empty()) {
+        let c = crate::household::Counts::of(&h.rows);
+        out.push(FormLine::Info(
+            "intake.household",
+            lang.f(
+                "intake.household_value",
+                &[
+                    ("head", &text::sanitize(h.head.id_number.trim()).0),
+                    ("member", &c.member),
+                    ("not_member", &c.not_member),
+                    ("error", &c.error),
+                    ("unchecked", &(c.total - c.done())),
+                ],
+            ),
+            None,
+        ));
+    }
     let push_field = |out: &mut Vec<FormLine>, f: FieldId| {
         out.push(FormLine::Field(f));
         if let Some((_, p)) = problems.iter().find(|(pf, _)| *pf == f) {
