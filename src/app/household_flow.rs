@@ -368,8 +368,7 @@ impl State {
                                 )
                             })
                             .collect();
-                        let at = h.check.checked_at.clone().unwrap_or_default();
-                        h.apply(&rows, &at);
+                        h.set_states(&rows);
                     }
                 }
                 if finish {

@@ -81,7 +81,13 @@ pub struct HouseholdState {
 impl HouseholdState {
     /// The screen on a dossier's household check (or a new one on `head`).
     #[must_use]
-    pub fn new(check: HouseholdCheck) -> Self {
+    pub fn new(mut check: HouseholdCheck) -> Self {
+        // A table saved mid-batch (a quit, a crash): nothing is running now.
+        for r in &mut check.rows {
+            if r.state == MemberState::Checking {
+                r.state = MemberState::Unchecked;
+            }
+        }
         let mut inputs: [TextInput; 4] = Default::default();
         inputs[0].insert_str(check.head.id_number.trim());
         inputs[1].insert_str(check.head.birth.trim());
@@ -235,6 +241,12 @@ impl HouseholdState {
 
     /// Applies answers (already logged) to the table.
     pub fn apply(&mut self, rows: &[(String, MemberState)], at: &str) {
+        self.set_states(rows);
+        self.check.checked_at = Some(at.to_owned());
+    }
+
+    /// Sets members' states (answers, or errors that are not answers).
+    pub fn set_states(&mut self, rows: &[(String, MemberState)]) {
         for (id, state) in rows {
             if let Some(r) = self.check.rows.iter_mut().find(|r| &r.id_number == id) {
                 if let MemberState::Member { relation } = state {
@@ -243,7 +255,6 @@ impl HouseholdState {
                 r.state = state.clone();
             }
         }
-        self.check.checked_at = Some(at.to_owned());
     }
 
     /// The batch is over: members still marked as being checked were not started.
@@ -474,7 +485,7 @@ pub fn render(
             ("error", &c.error),
         ],
     );
-    let title = format!(" {}", lang.t("household.title"));
+    let title = format!(" {}", lang.t("household.subtitle"));
     let gap = width.saturating_sub(text::width(&title) + text::width(&counts) + 1);
     let mut lines: Vec<Line<'static>> = vec![Line::from(vec![
         Span::styled(title, theme.header),
@@ -483,7 +494,7 @@ pub fn render(
     ])];
     let rule = if theme.ascii { "-" } else { "─" };
     let section = |name: &str| {
-        let head = format!("── {name} ");
+        let head = format!("{rule}{rule} {name} ");
         let fill = width.saturating_sub(text::width(&head));
         Line::from(vec![
             Span::styled(head, theme.group),
@@ -533,8 +544,13 @@ pub fn render(
         f == Focus::Add,
         theme,
     );
+    let used: usize = add.iter().map(|s| text::width(&s.content)).sum();
     add.push(Span::styled(
-        format!(" {}", lang.t("household.add_hint")),
+        text::truncate(
+            &format!(" {}", lang.t("household.add_hint")),
+            width.saturating_sub(used),
+        )
+        .into_owned(),
         theme.dim,
     ));
     lines.push(Line::from(add));
@@ -556,11 +572,11 @@ pub fn render(
         Span::styled(empty.repeat(gauge_w - filled), theme.dim),
         Span::styled(format!(" {}/{} {running}", c.done(), c.total), theme.dim),
     ]));
-    let (stt_w, id_w, rel_w, state_w) = (4, 13, 14, 22);
-    let name_w = width.saturating_sub(4 + stt_w + id_w + rel_w + state_w + 4);
+    let (stt_w, id_w, rel_w, state_w) = (4, 13, 14, 23);
+    let name_w = width.saturating_sub(5 + stt_w + id_w + rel_w + state_w + 4);
     lines.push(Line::styled(
         format!(
-            "    {} {} {} {} {}",
+            "     {} {} {} {} {}",
             cell(lang.t("household.col.stt"), stt_w),
             cell(lang.t("household.col.id"), id_w),
             cell(lang.t("household.col.name"), name_w),

@@ -629,8 +629,9 @@ pub fn render(state: &IntakeState, frame: &mut Frame<'_>, area: Rect, lang: Lang
                     .as_deref()
                     .map(|h| format!(" ({h})"))
                     .unwrap_or_default();
-                let head = text::truncate(&format!("── {name}{hint} "), width).into_owned();
                 let rule = if theme.ascii { "-" } else { "─" };
+                let head =
+                    text::truncate(&format!("{rule}{rule} {name}{hint} "), width).into_owned();
                 let fill = width.saturating_sub(text::width(&head));
                 Line::from(vec![
                     Span::styled(head, theme.group),
