@@ -1,6 +1,6 @@
 //! The command line: the TUI by default, and headless subcommands.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -83,6 +83,22 @@ pub enum Command {
     Household {
         #[command(subcommand)]
         command: HouseholdCommand,
+    },
+    /// The CCCD's QR code.
+    Qr {
+        #[command(subcommand)]
+        command: QrCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QrCommand {
+    /// Read a scanned QR text (`-` or nothing: one line from standard input).
+    Parse {
+        text: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -290,7 +306,72 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
         Some(Command::Household {
             command: HouseholdCommand::Verify(args),
         }) => household::verify(paths, &config, &args),
+        Some(Command::Qr {
+            command: QrCommand::Parse { text, json },
+        }) => qr_parse(lang, text.as_deref(), json),
     }
+}
+
+/// `motcua qr parse`.
+fn qr_parse(lang: Lang, text: Option<&str>, json: bool) -> Result<(), Failure> {
+    use crate::card::qr;
+    let text = match text {
+        Some(t) if t != "-" => t.to_owned(),
+        _ => {
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .take(qr::MAX_LEN as u64 + 1)
+                .read_line(&mut line)
+                .map_err(|e| Failure::runtime(e.to_string()))?;
+            line
+        }
+    };
+    let q = qr::parse(&text).map_err(|e| {
+        let owned = e.args();
+        let args: Vec<(&str, &dyn std::fmt::Display)> = owned
+            .iter()
+            .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+            .collect();
+        Failure::usage(lang.f(e.key(), &args))
+    })?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&q).map_err(|e| Failure::runtime(e.to_string()))?
+        );
+        return Ok(());
+    }
+    let date = |d: jiff::civil::Date| d.strftime("%d/%m/%Y").to_string();
+    let sex = match q.sex {
+        crate::api::Sex::Male => lang.t("sex.male"),
+        crate::api::Sex::Female => lang.t("sex.female"),
+    };
+    let rows = [
+        (lang.t("pop.id_number"), q.id_number.clone()),
+        (
+            lang.t("pop.old_id_number"),
+            q.old_id_number.clone().unwrap_or_default(),
+        ),
+        (lang.t("pop.full_name"), q.full_name.clone()),
+        (lang.t("pop.birth_date"), date(q.birth_date)),
+        (lang.t("pop.sex"), sex.to_owned()),
+        (lang.t("pop.permanent_address"), q.address.clone()),
+        (
+            lang.t("qr.issue_date"),
+            q.issue_date.map(date).unwrap_or_default(),
+        ),
+    ];
+    let w = rows
+        .iter()
+        .map(|(l, _)| crate::text::width(l))
+        .max()
+        .unwrap_or(0);
+    for (label, value) in rows {
+        let pad = w.saturating_sub(crate::text::width(label));
+        println!("{label}{}  {value}", " ".repeat(pad));
+    }
+    Ok(())
 }
 
 /// Parses "DD/MM/YYYY[ HH:MM[:SS]]" strictly (two-digit day and month, a real date).

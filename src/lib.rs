@@ -9,6 +9,7 @@ pub mod action;
 pub mod api;
 pub mod app;
 pub mod calendar;
+pub mod card;
 pub mod catalogue;
 pub mod cli;
 pub mod clock;

@@ -478,3 +478,35 @@ fn household_verify_writes_results_as_they_come_and_a_rerun_skips_what_is_done()
     assert_eq!(v.as_array().map(Vec::len), Some(2), "{history}");
     assert_eq!(v[0]["action"], "population.household");
 }
+
+#[test]
+fn qr_parse_reads_the_card_layout_and_says_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = stdout(motcua(dir.path()).args([
+        "qr",
+        "parse",
+        "--json",
+        "079192019782||Lê Thị Thu Hà|14051992|Nữ|Số 25 đường Nguyễn Thị Minh Khai|10082021",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["birth_date"], "1992-05-14");
+    assert_eq!(v["sex"], "female");
+    assert!(v["old_id_number"].is_null());
+    // From standard input, with the scanner's CR/LF.
+    let out = motcua(dir.path())
+        .args(["--lang", "vi", "qr", "parse"])
+        .write_stdin("042089006135|183456789|Phạm Quốc Bảo|02/11/1989|Nam|Hà Tĩnh|01/02/2022\r\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("183456789"));
+    let (code, err) = failure(motcua(dir.path()).args([
+        "--lang",
+        "vi",
+        "qr",
+        "parse",
+        "079192019782||Lê Thị Thu Hà|31021992|Nữ|X|",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("31021992"), "{err}");
+}

@@ -1,0 +1,4 @@
+//! The CCCD (Vietnamese citizen identity card): its QR code, and the chip's data (MRZ,
+//! DG13) as parsed from bytes. Pure parsers: no reader, no I/O.
+
+pub mod qr;
