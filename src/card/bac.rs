@@ -364,6 +364,131 @@ impl Session {
     }
 }
 
+/// A protected command as the card reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// CLA (without the SM bits), INS, P1, P2.
+    pub header: [u8; 4],
+    pub data: Vec<u8>,
+    /// Le (0 meaning 256), when the command asks for data.
+    pub le: Option<u8>,
+}
+
+impl Session {
+    /// The card's side: checks a protected command's MAC and decrypts its data.
+    pub fn unprotect_command(&mut self, apdu: &[u8]) -> Result<Command, SmError> {
+        let ssc = self.next_ssc();
+        if apdu.len() < 5 || apdu[0] & 0x0C != 0x0C {
+            return Err(SmError::Malformed);
+        }
+        let header = [apdu[0], apdu[1], apdu[2], apdu[3]];
+        let lc = usize::from(apdu[4]);
+        let body = apdu.get(5..5 + lc).ok_or(SmError::Malformed)?;
+        let mut data = Vec::new();
+        let mut le = None;
+        let mut covered = Vec::new();
+        let mut cc: Option<&[u8]> = None;
+        let mut rest = body;
+        while !rest.is_empty() {
+            let t = super::tlv::parse_first(rest).map_err(|_| SmError::Malformed)?;
+            let whole = rest
+                .get(..t.value_offset + t.value.len())
+                .ok_or(SmError::Malformed)?;
+            match (t.tag, t.value) {
+                (0x87, [0x01, enc @ ..]) if enc.len().is_multiple_of(8) && !enc.is_empty() => {
+                    data = unpad(&decrypt(&self.enc, enc))?.to_vec();
+                    covered.extend_from_slice(whole);
+                }
+                (0x97, [n]) => {
+                    le = Some(*n);
+                    covered.extend_from_slice(whole);
+                }
+                (0x8E, v) => cc = Some(v),
+                _ => return Err(SmError::Malformed),
+            }
+            rest = &rest[whole.len()..];
+        }
+        let mut n = ssc.to_vec();
+        n.extend(pad(&header));
+        n.extend(&covered);
+        if cc != Some(&mac(&self.mac, &pad(&n))[..]) {
+            return Err(SmError::BadMac);
+        }
+        Ok(Command {
+            header: [header[0] & !0x0C, header[1], header[2], header[3]],
+            data,
+            le,
+        })
+    }
+
+    /// The card's side: protects a response (data and status).
+    #[must_use]
+    pub fn protect_response(&mut self, data: &[u8], sw: [u8; 2]) -> Vec<u8> {
+        let ssc = self.next_ssc();
+        let mut dos = Vec::new();
+        if !data.is_empty() {
+            let enc = encrypt(&self.enc, &pad(data));
+            dos.push(0x87);
+            dos.extend(ber_len(enc.len() + 1));
+            dos.push(0x01);
+            dos.extend(enc);
+        }
+        dos.extend([0x99, 0x02, sw[0], sw[1]]);
+        let mut k = ssc.to_vec();
+        k.extend(&dos);
+        let cc = mac(&self.mac, &pad(&k));
+        dos.extend([0x8E, 0x08]);
+        dos.extend(cc);
+        dos.extend(sw);
+        dos
+    }
+}
+
+/// The card's answer to MUTUAL AUTHENTICATE, and its session: checks the terminal's
+/// cryptogram, then returns `E.IC ‖ M.IC` over `RND.IC ‖ RND.IFD ‖ K.IC`.
+pub fn card_authenticate(
+    keys: &BacKeys,
+    data: &[u8],
+    rnd_ic: &[u8; 8],
+    k_ic: &[u8; 16],
+) -> Result<(Vec<u8>, Session), SmError> {
+    if data.len() != 40 {
+        return Err(SmError::Malformed);
+    }
+    let (e, m) = data.split_at(32);
+    if mac(&keys.mac, &pad(e)) != m {
+        return Err(SmError::AuthFailed);
+    }
+    let s = decrypt(&keys.enc, e);
+    if s[8..16] != rnd_ic[..] {
+        return Err(SmError::AuthFailed);
+    }
+    let rnd_ifd: [u8; 8] = s[..8].try_into().map_err(|_| SmError::Malformed)?;
+    let mut r = Vec::with_capacity(32);
+    r.extend_from_slice(rnd_ic);
+    r.extend_from_slice(&rnd_ifd);
+    r.extend_from_slice(k_ic);
+    let e_ic = encrypt(&keys.enc, &r);
+    let m_ic = mac(&keys.mac, &pad(&e_ic));
+    let mut seed = [0u8; 16];
+    for (i, b) in seed.iter_mut().enumerate() {
+        *b = s[16 + i] ^ k_ic[i];
+    }
+    let mut ssc = [0u8; 8];
+    ssc[..4].copy_from_slice(&rnd_ic[4..]);
+    ssc[4..].copy_from_slice(&rnd_ifd[4..]);
+    let mut answer = e_ic;
+    answer.extend_from_slice(&m_ic);
+    Ok((
+        answer,
+        Session {
+            enc: derive(&seed, 1),
+            mac: derive(&seed, 2),
+            ssc: u64::from_be_bytes(ssc),
+        },
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,6 +600,45 @@ mod tests {
         for junk in [vec![], vec![0x90], hex("87FF"), hex("0102039000")] {
             assert!(s3.unprotect(&junk).is_err());
         }
+    }
+
+    #[test]
+    fn the_card_side_mirrors_the_terminal_side() {
+        let k = BacKeys::from_mrz_info(MRZ_INFO);
+        let rnd_ic = arr::<8>("4608F91988702212");
+        let rnd_ifd = arr::<8>("781723860C06C226");
+        let k_ifd = arr::<16>("0B795240CB7049B01C19B33E32804F0B");
+        let k_ic = arr::<16>("0B4F80323EB3191CB04970CB4052790B");
+        let cmd = authenticate_data(&k, &rnd_ic, &rnd_ifd, &k_ifd);
+        let (answer, mut card) = card_authenticate(&k, &cmd, &rnd_ic, &k_ic).unwrap();
+        assert_eq!(
+            answer,
+            hex("46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D7449")
+        );
+        let mut term = finish_authentication(&k, &answer, &rnd_ic, &rnd_ifd, &k_ifd).unwrap();
+        assert_eq!(card, term);
+        // SELECT EF.COM, as in the worked example, then READ BINARY.
+        let apdu = term.protect(&hex("00A4020C02011E")).unwrap();
+        assert_eq!(card.unprotect_command(&apdu).unwrap().data, hex("011E"));
+        let resp = card.protect_response(&[], [0x90, 0x00]);
+        assert_eq!(resp, hex("990290008E08FA855A5D4C50A8ED9000"));
+        term.unprotect(&resp).unwrap();
+        let apdu = term.protect(&hex("00B0000004")).unwrap();
+        let c = card.unprotect_command(&apdu).unwrap();
+        assert_eq!((c.header, c.le), ([0, 0xB0, 0, 0], Some(4)));
+        let resp = card.protect_response(&hex("60145F01"), [0x90, 0x00]);
+        assert_eq!(
+            resp,
+            hex("8709019FF0EC34F9922651990290008E08AD55CC17140B2DED9000")
+        );
+        assert_eq!(term.unprotect(&resp).unwrap().0, hex("60145F01"));
+        // A tampered command is refused.
+        let apdu = term.protect(&hex("00A4020C02011E")).unwrap();
+        let mut bad = apdu.clone();
+        bad[8] ^= 1;
+        let mut card2 = card.clone();
+        assert_eq!(card.unprotect_command(&apdu).unwrap().data, hex("011E"));
+        assert!(card2.unprotect_command(&bad).is_err());
     }
 
     #[test]
