@@ -1,8 +1,11 @@
-//! The CCCD (Vietnamese citizen identity card): its QR code, and the chip's data (MRZ,
-//! DG13) as parsed from bytes. Pure parsers: no reader, no I/O.
+//! The CCCD (Vietnamese citizen identity card): its QR code, and the chip — MRZ, DG13,
+//! BAC and secure messaging, the read over any APDU transport, and a virtual card.
+//! No reader I/O here: a transport is given.
 
 pub mod bac;
 pub mod dg13;
 pub mod mrz;
 pub mod qr;
+pub mod reader;
 pub mod tlv;
+pub mod virtual_card;

@@ -463,6 +463,51 @@ pub fn bac_key_seed_input(
     Ok(out)
 }
 
+/// Builds the TD1 lines of a CCCD (for the virtual card and tests): `IDVNM`, the
+/// document number (the ID's last 9 digits) and its check digit, the full ID with `<<`
+/// and its check digit; birth, sex, expiry (`991231` without one), `VNM`, the composite
+/// check digit; then `SURNAME<<GIVEN<NAMES` (ASCII letters; anything else becomes `<`).
+pub fn build_td1(
+    id12: &str,
+    birth: Date,
+    sex: char,
+    expiry: Option<Date>,
+    surname: &str,
+    given_names: &str,
+) -> Result<[String; 3], MrzError> {
+    let id = id12.trim();
+    if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(MrzError::IdNumber {
+            value: id12.to_owned(),
+        });
+    }
+    let cd = |s: &str| char::from(b'0' + check_digit(s).unwrap_or(0));
+    let document = &id[3..];
+    let optional = format!("{id}<<{}", cd(id));
+    let mut l1 = format!("IDVNM{document}{}{optional}", cd(document));
+    let birth = yymmdd(birth);
+    let expiry = expiry.map_or_else(|| NO_EXPIRY.to_owned(), yymmdd);
+    l1 = format!("{l1:<<30}");
+    let mut l2 = format!("{birth}{}{sex}{expiry}{}VNM", cd(&birth), cd(&expiry));
+    l2 = format!("{l2:<<29}");
+    let composite = format!("{}{}{}{}", &l1[5..30], &l2[0..7], &l2[8..15], &l2[18..29]);
+    l2.push(cd(&composite));
+    let clean = |s: &str| -> String {
+        s.trim()
+            .chars()
+            .map(|c| {
+                let c = c.to_ascii_uppercase();
+                if c.is_ascii_uppercase() { c } else { '<' }
+            })
+            .collect()
+    };
+    let l3: String = format!("{}<<{}", clean(surname), clean(given_names))
+        .chars()
+        .take(30)
+        .collect();
+    Ok([l1, l2, format!("{l3:<<30}")])
+}
+
 /// The birthday at `age`; a 29 February birthday falls on 28 February in other years.
 /// Past the calendar's end (year 9999), [`Date::MAX`].
 fn birthday_at(birth: Date, age: i16) -> Date {
@@ -507,6 +552,33 @@ mod tests {
         let mut lines = [L1.to_owned(), L2.to_owned(), L3.to_owned()];
         lines[line].replace_range(col..=col, &c.to_string());
         lines.join("\n")
+    }
+
+    #[test]
+    fn a_built_td1_parses_with_every_check_digit() {
+        let lines = build_td1(
+            "079192019782",
+            jiff::civil::date(1992, 5, 14),
+            'F',
+            Some(jiff::civil::date(2032, 5, 14)),
+            "Le",
+            "Thi Thu Ha",
+        )
+        .unwrap();
+        assert_eq!(lines[0], "IDVNM1920197823079192019782<<3");
+        let td1 = parse_td1(&lines.join("\n")).unwrap();
+        assert_eq!(td1.id_number.as_deref(), Some("079192019782"));
+        assert_eq!(td1.surname, "LE");
+        let none = build_td1(
+            "001146003957",
+            jiff::civil::date(1946, 1, 1),
+            'F',
+            None,
+            "Pham",
+            "Thi Nhan",
+        )
+        .unwrap();
+        assert!(parse_td1(&none.join("\n")).unwrap().no_expiry());
     }
 
     #[test]

@@ -1,0 +1,276 @@
+//! Reading a CCCD's chip over any APDU transport (a PC/SC reader, or the virtual card):
+//! select the eMRTD application, BAC, then EF.COM, DG1 and DG13 (and EF.SOD when
+//! present) under secure messaging, in as few READ BINARY commands as a protected short
+//! response allows. Counts the APDUs sent.
+
+use super::bac::{self, BacKeys, SmError};
+use super::dg13::{self, Dg13, Dg13Error};
+use super::mrz::{self, MrzError, Td1};
+use super::tlv::{self, TlvError};
+
+/// The eMRTD application.
+pub const AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
+pub const EF_COM: u16 = 0x011E;
+pub const EF_DG1: u16 = 0x0101;
+pub const EF_DG13: u16 = 0x010D;
+pub const EF_SOD: u16 = 0x011D;
+
+/// The most data one protected READ BINARY asks for: the response's DO87 (padded data
+/// plus 4 header bytes), DO99 and DO8E must fit a short response of 256 bytes.
+pub const MAX_READ: usize = 0xE0;
+
+/// Largest file read (a DG2 photo is far below it).
+pub const MAX_FILE: usize = 64 * 1024;
+
+/// Sends one command APDU and returns the response (data ‖ SW1 SW2).
+pub trait Transport {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, String>;
+}
+
+/// Why a read stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("the reader failed: {0}")]
+    Transport(String),
+    #[error("the card answered {sw:04X} to {step}")]
+    Status { step: &'static str, sw: u16 },
+    #[error("the card refused the access key (wrong ID number, birth date or expiry)")]
+    WrongKey,
+    #[error("secure messaging failed: {0}")]
+    Sm(SmError),
+    #[error("a file is malformed: {0}")]
+    Tlv(TlvError),
+    #[error("the MRZ (DG1) is not valid: {0}")]
+    Mrz(MrzError),
+    #[error("DG13 is not valid: {0}")]
+    Dg13(Dg13Error),
+    #[error("the MRZ's ID number {mrz} differs from DG13's {dg13}")]
+    IdMismatch { mrz: String, dg13: String },
+    #[error("a file is larger than {MAX_FILE} bytes")]
+    TooLarge,
+}
+
+impl ReadError {
+    /// The i18n key.
+    #[must_use]
+    pub const fn key(&self) -> &'static str {
+        match self {
+            ReadError::Transport(_) => "card.transport",
+            ReadError::Status { .. } => "card.status",
+            ReadError::WrongKey => "card.wrong_key",
+            ReadError::Sm(e) => e.key(),
+            ReadError::Tlv(_) => "card.malformed",
+            ReadError::Mrz(e) => e.key(),
+            ReadError::Dg13(e) => e.key(),
+            ReadError::IdMismatch { .. } => "card.id_mismatch",
+            ReadError::TooLarge => "card.too_large",
+        }
+    }
+}
+
+/// What a read brought back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardRead {
+    pub com: Vec<u8>,
+    pub dg1: Vec<u8>,
+    pub dg13: Vec<u8>,
+    /// EF.SOD, for passive authentication (`None` if the card has none).
+    pub sod: Option<Vec<u8>>,
+    pub td1: Td1,
+    pub details: Dg13,
+    /// Command APDUs sent.
+    pub apdu_count: usize,
+}
+
+struct Counted<'a> {
+    t: &'a mut dyn Transport,
+    count: usize,
+}
+
+impl Counted<'_> {
+    fn send(&mut self, apdu: &[u8]) -> Result<(Vec<u8>, u16), ReadError> {
+        self.count += 1;
+        let r = self.t.transmit(apdu).map_err(ReadError::Transport)?;
+        if r.len() < 2 {
+            return Err(ReadError::Transport("short answer".into()));
+        }
+        let (data, sw) = r.split_at(r.len() - 2);
+        Ok((data.to_vec(), u16::from_be_bytes([sw[0], sw[1]])))
+    }
+
+    fn send_sm(&mut self, s: &mut bac::Session, apdu: &[u8]) -> Result<(Vec<u8>, u16), ReadError> {
+        let protected = s.protect(apdu).map_err(ReadError::Sm)?;
+        self.count += 1;
+        let r = self.t.transmit(&protected).map_err(ReadError::Transport)?;
+        if r.len() == 2 {
+            // A plain status: the card dropped secure messaging (6987/6988) or refused.
+            let sw = u16::from_be_bytes([r[0], r[1]]);
+            return Err(ReadError::Status {
+                step: "secure messaging",
+                sw,
+            });
+        }
+        let (data, sw) = s.unprotect(&r).map_err(ReadError::Sm)?;
+        Ok((data, u16::from_be_bytes(sw)))
+    }
+
+    /// Reads a whole file under secure messaging; `None` when the card has no such file.
+    fn read_file(
+        &mut self,
+        s: &mut bac::Session,
+        fid: u16,
+        step: &'static str,
+    ) -> Result<Option<Vec<u8>>, ReadError> {
+        let [hi, lo] = fid.to_be_bytes();
+        let (_, sw) = self.send_sm(s, &[0x00, 0xA4, 0x02, 0x0C, 0x02, hi, lo])?;
+        match sw {
+            0x9000 => {}
+            0x6A82 => return Ok(None),
+            sw => return Err(ReadError::Status { step, sw }),
+        }
+        // The first read takes as much as one response holds; its TLV header says the
+        // file's length.
+        let mut out = self.read_binary(s, 0, MAX_READ, step)?;
+        let total = tlv::peek_header(&out).map_err(ReadError::Tlv)?.total_len();
+        if total > MAX_FILE {
+            return Err(ReadError::TooLarge);
+        }
+        out.truncate(total);
+        while out.len() < total {
+            let want = (total - out.len()).min(MAX_READ);
+            let chunk = self.read_binary(s, out.len(), want, step)?;
+            if chunk.is_empty() {
+                return Err(ReadError::Status { step, sw: 0x6282 });
+            }
+            out.extend(chunk);
+        }
+        out.truncate(total);
+        Ok(Some(out))
+    }
+
+    fn read_binary(
+        &mut self,
+        s: &mut bac::Session,
+        offset: usize,
+        len: usize,
+        step: &'static str,
+    ) -> Result<Vec<u8>, ReadError> {
+        let off = u16::try_from(offset)
+            .ok()
+            .filter(|o| *o <= 0x7FFF)
+            .ok_or(ReadError::TooLarge)?;
+        let [p1, p2] = off.to_be_bytes();
+        let le = u8::try_from(len).unwrap_or(0);
+        let (data, sw) = self.send_sm(s, &[0x00, 0xB0, p1, p2, le])?;
+        match sw {
+            // 6282: end of file reached before Le bytes (a short file).
+            0x9000 | 0x6282 => Ok(data),
+            sw => Err(ReadError::Status { step, sw }),
+        }
+    }
+}
+
+/// Reads the card: `bac_info` is the MRZ information (see
+/// [`mrz::bac_key_seed_input`]); `random` fills the terminal's nonces.
+pub fn read(
+    t: &mut dyn Transport,
+    bac_info: &str,
+    random: &mut dyn FnMut(&mut [u8]),
+) -> Result<CardRead, ReadError> {
+    let mut c = Counted { t, count: 0 };
+    let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x07];
+    select.extend(AID);
+    match c.send(&select)?.1 {
+        0x9000 => {}
+        sw => {
+            return Err(ReadError::Status {
+                step: "select application",
+                sw,
+            });
+        }
+    }
+    let (challenge, sw) = c.send(&[0x00, 0x84, 0x00, 0x00, 0x08])?;
+    let rnd_ic: [u8; 8] = match (sw, challenge.try_into()) {
+        (0x9000, Ok(r)) => r,
+        (sw, _) => {
+            return Err(ReadError::Status {
+                step: "get challenge",
+                sw,
+            });
+        }
+    };
+    let keys = BacKeys::from_mrz_info(bac_info);
+    let mut rnd_ifd = [0u8; 8];
+    let mut k_ifd = [0u8; 16];
+    random(&mut rnd_ifd);
+    random(&mut k_ifd);
+    let mut auth = vec![0x00, 0x82, 0x00, 0x00, 0x28];
+    auth.extend(bac::authenticate_data(&keys, &rnd_ic, &rnd_ifd, &k_ifd));
+    auth.push(0x28);
+    let (answer, sw) = c.send(&auth)?;
+    match sw {
+        0x9000 => {}
+        0x6300 | 0x6982 | 0x6988 => return Err(ReadError::WrongKey),
+        sw => {
+            return Err(ReadError::Status {
+                step: "mutual authenticate",
+                sw,
+            });
+        }
+    }
+    let mut session = bac::finish_authentication(&keys, &answer, &rnd_ic, &rnd_ifd, &k_ifd)
+        .map_err(|e| match e {
+            SmError::AuthFailed => ReadError::WrongKey,
+            e => ReadError::Sm(e),
+        })?;
+    let com = c
+        .read_file(&mut session, EF_COM, "EF.COM")?
+        .ok_or(ReadError::Status {
+            step: "EF.COM",
+            sw: 0x6A82,
+        })?;
+    let dg1 = c
+        .read_file(&mut session, EF_DG1, "DG1")?
+        .ok_or(ReadError::Status {
+            step: "DG1",
+            sw: 0x6A82,
+        })?;
+    let dg13 = c
+        .read_file(&mut session, EF_DG13, "DG13")?
+        .ok_or(ReadError::Status {
+            step: "DG13",
+            sw: 0x6A82,
+        })?;
+    let sod = c.read_file(&mut session, EF_SOD, "EF.SOD")?;
+    let td1 = mrz_of(&dg1)?;
+    let details = dg13::parse(&dg13).map_err(ReadError::Dg13)?;
+    if let (Some(m), Some(d)) = (&td1.id_number, &details.id_number)
+        && m != d
+    {
+        return Err(ReadError::IdMismatch {
+            mrz: m.clone(),
+            dg13: d.clone(),
+        });
+    }
+    Ok(CardRead {
+        com,
+        dg1,
+        dg13,
+        sod,
+        td1,
+        details,
+        apdu_count: c.count,
+    })
+}
+
+/// The MRZ inside DG1 (`61 { 5F1F mrz }`).
+pub fn mrz_of(dg1: &[u8]) -> Result<Td1, ReadError> {
+    let outer = tlv::parse_first(dg1).map_err(ReadError::Tlv)?;
+    let inner = tlv::children(&outer).map_err(ReadError::Tlv)?;
+    let text = inner
+        .iter()
+        .find(|t| t.tag == 0x5F1F)
+        .map(|t| String::from_utf8_lossy(t.value).into_owned())
+        .unwrap_or_default();
+    mrz::parse_td1(&text).map_err(ReadError::Mrz)
+}
