@@ -14,6 +14,9 @@
 // Figures are printed as floating point; counts here are far below 2^52.
 #![allow(clippy::cast_precision_loss)]
 
+#[path = "common/backend.rs"]
+mod backend_rig;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -23,7 +26,7 @@ use motcua::api::PersonRef;
 use motcua::api::client::{Client, ClientOptions};
 use motcua::household::MemberState;
 use motcua::household::batch::{self, ChunkDone, Job};
-use motcua::server::{self, ServeOptions, synth};
+use motcua::server::synth;
 
 /// A licensed sample procedure (all of NT.0001–NT.0014 but NT.0010 may look up).
 const PROCEDURE: &str = "NT.0001";
@@ -170,32 +173,8 @@ fn report(label: &str, r: &Run) {
 
 fn main() {
     println!("motcua household-verification bench");
-    let n: usize = std::env::var("MOTCUA_BENCH_CITIZENS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join(format!("bench-household-{n}"));
-    let mut opts = ServeOptions::new(dir);
-    opts.addr = "127.0.0.1:0".parse().expect("address");
-    opts.citizens = n;
-    let started = Instant::now();
-    let state = server::prepare(&opts, |_| {}).expect("prepare");
-    println!(
-        "reference backend: {n} citizens, ready in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    server::add_official(
-        &state,
-        "bench",
-        "Bench",
-        server::DEMO_UNIT,
-        "bench-password",
-    )
-    .expect("official");
-    let running = server::spawn(state, opts.addr).expect("server");
-    let ids = members(n, opts.seed);
+    let (running, n, seed) = backend_rig::start("household");
+    let ids = members(n, seed);
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -205,7 +184,7 @@ fn main() {
     rt.block_on(async {
         let client = Client::new(&ClientOptions::new(running.url())).expect("client");
         client
-            .sign_in("bench", "bench-password")
+            .sign_in(backend_rig::USER, backend_rig::PASSWORD)
             .await
             .expect("sign in");
         let client = Arc::new(client);

@@ -11,6 +11,9 @@
 // Figures are printed as floating point; counts here are far below 2^52.
 #![allow(clippy::cast_precision_loss)]
 
+#[path = "common/backend.rs"]
+mod backend_rig;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -21,7 +24,6 @@ use motcua::api::{
 };
 use motcua::dossier::population::{self, PopField, Sourced, Status};
 use motcua::dossier::{Evidence, PersonForm, Source};
-use motcua::server::{self, ServeOptions};
 use unicode_normalization::UnicodeNormalization;
 
 /// A licensed sample procedure (all of NT.0001–NT.0014 but NT.0010 may look up).
@@ -228,31 +230,7 @@ fn bench_diff() {
 }
 
 fn bench_lookup() {
-    let n: usize = std::env::var("MOTCUA_BENCH_CITIZENS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join(format!("bench-population-{n}"));
-    let mut opts = ServeOptions::new(dir);
-    opts.addr = "127.0.0.1:0".parse().expect("address");
-    opts.citizens = n;
-    let started = Instant::now();
-    let state = server::prepare(&opts, |_| {}).expect("prepare");
-    println!(
-        "reference backend: {n} citizens, ready in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    server::add_official(
-        &state,
-        "bench",
-        "Bench",
-        server::DEMO_UNIT,
-        "bench-password",
-    )
-    .expect("official");
-    let running = server::spawn(state, opts.addr).expect("server");
+    let (running, _, _) = backend_rig::start("population");
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -262,7 +240,7 @@ fn bench_lookup() {
     rt.block_on(async {
         let client = Client::new(&ClientOptions::new(running.url())).expect("client");
         client
-            .sign_in("bench", "bench-password")
+            .sign_in(backend_rig::USER, backend_rig::PASSWORD)
             .await
             .expect("sign in");
         let req = LookupRequest {

@@ -758,6 +758,54 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+/// Outside text as a table cell: control characters removed, cut to `w` columns with
+/// an ellipsis, padded with spaces to exactly `w`.
+#[must_use]
+pub fn cell(s: &str, w: usize) -> String {
+    let clean = sanitize(s).0;
+    let t = truncate(&clean, w);
+    format!("{t}{}", " ".repeat(w.saturating_sub(width(&t))))
+}
+
+/// Outside text quoted back in a message: control characters removed, at most `max`
+/// columns.
+#[must_use]
+pub fn shown(s: &str, max: usize) -> String {
+    let clean = sanitize(s).0;
+    truncate(&clean, max).into_owned()
+}
+
+/// Splits `s` at spaces into at most `max_lines` lines of `width` columns; the last one
+/// is cut with an ellipsis if the text does not fit.
+#[must_use]
+pub fn wrap(s: &str, width_cols: usize, max_lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ') {
+        let candidate = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if width(&candidate) <= width_cols || line.is_empty() {
+            line = candidate;
+        } else {
+            out.push(std::mem::take(&mut line));
+            word.clone_into(&mut line);
+        }
+    }
+    out.push(line);
+    if out.len() > max_lines.max(1) {
+        let keep = max_lines.max(1) - 1;
+        let rest = out[keep..].join(" ");
+        out.truncate(keep);
+        out.push(rest);
+    }
+    out.into_iter()
+        .map(|l| truncate(&l, width_cols).into_owned())
+        .collect()
+}
+
 /// Truncates `s` to at most `max_width` terminal cells, ending with `…` when
 /// anything was cut.
 ///

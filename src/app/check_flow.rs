@@ -11,7 +11,7 @@ use crate::api::ErrorCode;
 use crate::api::client::{ClientError, ErrorClass};
 use crate::api::service::{BackendCmd, CheckAnswer, CheckCall};
 use crate::dossier::Role;
-use crate::dossier::population::{self, CheckMark, CheckMarkState};
+use crate::dossier::population::{CheckMark, CheckMarkState};
 use crate::keymap::Key;
 use crate::screens::audit::{self, AuditState};
 use crate::screens::check::{self, CheckState, Phase};
@@ -114,7 +114,7 @@ impl State {
 
     fn send_check(&mut self, kind: CheckKind) -> Outcome {
         let req = self.request_id();
-        let official = self.official_username();
+        let official = self.official_name();
         let Some(c) = self.check_mut() else {
             return Outcome::default();
         };
@@ -133,7 +133,7 @@ impl State {
         let role = c.role;
         c.sent(req, kind);
         let offline = self.official.is_none() && self.link == Link::Offline;
-        self.flow_checks().insert(
+        self.checks.insert(
             req,
             InFlight {
                 audit,
@@ -153,16 +153,6 @@ impl State {
         Outcome::effect(Effect::Backend(BackendCmd::Check { req, call }))
     }
 
-    fn official_username(&self) -> String {
-        self.official
-            .as_ref()
-            .map_or_else(|| "offline".to_owned(), |o| o.username.clone())
-    }
-
-    fn flow_checks(&mut self) -> &mut Calls {
-        &mut self.checks
-    }
-
     /// The backend answered a population call: log it first, show it after.
     pub(super) fn on_checked(
         &mut self,
@@ -173,54 +163,20 @@ impl State {
             return Vec::new();
         };
         let audit = &mut flight.audit;
-        match &result {
-            Ok(CheckAnswer::Lookup(r)) => {
-                audit.lookup_id = Some(r.lookup_id.clone());
-                match &r.citizen {
-                    Some(c) => {
-                        audit.outcome = "found".into();
-                        audit.fields = population::fields_returned(c)
-                            .into_iter()
-                            .map(str::to_owned)
-                            .collect();
-                    }
-                    None => audit.outcome = "not_found".into(),
-                }
-            }
-            Ok(CheckAnswer::Verify(r)) => {
-                audit.lookup_id = Some(r.lookup_id.clone());
-                audit.outcome = if r.exists { "exists" } else { "not_exists" }.into();
-            }
-            Ok(CheckAnswer::DigitalIdentity(r)) => {
-                audit.lookup_id = Some(r.lookup_id.clone());
-                audit.outcome = match (r.valid, r.has_account) {
-                    (false, _) => "invalid",
-                    (true, true) => "has_account",
-                    (true, false) => "no_account",
-                }
-                .into();
-            }
-            Err(e) if e.class() == ErrorClass::Offline => {
-                if let CheckCall::Lookup(request) = &flight.call {
-                    self.link = Link::Offline;
-                    audit.outcome = "queued".into();
-                    let cmd = StoreCmd::QueueCheck {
-                        req,
-                        audit: Box::new(audit.clone()),
-                        role: role_name(flight.role).to_owned(),
-                        request: Box::new(request.clone()),
-                    };
-                    return vec![Effect::Store(cmd)];
-                }
-                audit.outcome = "error:OFFLINE".into();
-            }
-            Err(e) => {
-                audit.outcome = format!(
-                    "error:{}",
-                    e.code().map_or("NETWORK", crate::api::ErrorCode::as_str)
-                );
-            }
+        if let (Err(e), CheckCall::Lookup(request)) = (&result, &flight.call)
+            && e.class() == ErrorClass::Offline
+        {
+            self.link = Link::Offline;
+            audit.outcome = "queued".into();
+            let cmd = StoreCmd::QueueCheck {
+                req,
+                audit: Box::new(audit.clone()),
+                role: role_name(flight.role).to_owned(),
+                request: Box::new(request.clone()),
+            };
+            return vec![Effect::Store(cmd)];
         }
+        audit.answered(&result);
         if result.is_ok() {
             self.link = Link::Online;
         }

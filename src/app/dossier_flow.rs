@@ -59,7 +59,7 @@ impl State {
         })
     }
 
-    fn official_name(&self) -> String {
+    pub(super) fn official_name(&self) -> String {
         self.official
             .as_ref()
             .map_or_else(|| "offline".to_owned(), |o| o.username.clone())

@@ -279,38 +279,26 @@ impl State {
 
     /// One request's answers: log them first.
     pub(super) fn on_household_chunk(&mut self, req: u64, chunk: ChunkDone) -> Vec<Effect> {
-        let official = self
-            .official
-            .as_ref()
-            .map_or_else(|| "offline".to_owned(), |o| o.username.clone());
-        let Some(running) = self.household_jobs.get_mut(&req) else {
-            return Vec::new();
-        };
-        running.logging += 1;
-        let job = &running.job;
+        let official = self.official_name();
         let dossier_id = self.screens.iter().rev().find_map(|s| match s {
             Screen::Intake(i) => Some(i.dossier.id.clone()),
             _ => None,
         });
-        let audits = chunk
-            .rows
-            .iter()
-            .filter(|(_, s)| !matches!(s, MemberState::Unchecked | MemberState::Checking))
-            .map(|(id, state)| LookupAudit {
-                kind: CheckKind::Household,
-                official: official.clone(),
-                citizen: id.clone(),
-                procedure_code: job.procedure_code.clone(),
-                dossier_id: dossier_id.clone(),
-                dossier_code: job.dossier_code.clone(),
-                fields: Vec::new(),
-                outcome: match state {
-                    MemberState::Error { reason } => format!("error:{reason}"),
-                    s => s.code().to_owned(),
-                },
-                lookup_id: chunk.lookup_id.clone(),
-            })
-            .collect();
+        let Some(running) = self.household_jobs.get_mut(&req) else {
+            return Vec::new();
+        };
+        running.logging += 1;
+        let audits = chunk.audits(&LookupAudit {
+            kind: CheckKind::Household,
+            official,
+            citizen: String::new(),
+            procedure_code: running.job.procedure_code.clone(),
+            dossier_id,
+            dossier_code: running.job.dossier_code.clone(),
+            fields: Vec::new(),
+            outcome: String::new(),
+            lookup_id: None,
+        });
         vec![Effect::Store(StoreCmd::RecordHousehold {
             req,
             audits,

@@ -155,12 +155,6 @@ fn show_char(c: char) -> String {
     }
 }
 
-/// Outside text shown back: no control characters, at most 20 columns.
-fn shown(s: &str) -> String {
-    let clean = crate::text::sanitize(s).0;
-    crate::text::truncate(&clean, 20).into_owned()
-}
-
 impl MrzError {
     /// The i18n key: `mrz.length`, `mrz.chars`, `mrz.doc_type`, `mrz.check.document`,
     /// `mrz.check.id`, `mrz.check.birth`, `mrz.check.expiry`, `mrz.check.composite`,
@@ -204,7 +198,7 @@ impl MrzError {
                 ("found", show_char(*found)),
             ],
             MrzError::DocType { found } | MrzError::IdNumber { value: found } => {
-                vec![("value", shown(found))]
+                vec![("value", crate::text::shown(found, 20))]
             }
             MrzError::Check {
                 expected, found, ..

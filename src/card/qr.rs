@@ -96,12 +96,6 @@ impl QrError {
     }
 }
 
-/// Outside text shown back: no control characters, at most 40 columns.
-fn shown(s: &str) -> String {
-    let clean = crate::text::sanitize(s).0;
-    crate::text::truncate(&clean, 40).into_owned()
-}
-
 fn digits(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -110,7 +104,7 @@ fn digits(s: &str, n: usize) -> bool {
 fn date(field: &'static str, s: &str) -> Result<Date, QrError> {
     let bad = || QrError::BadDate {
         field,
-        value: shown(s),
+        value: crate::text::shown(s, 40),
     };
     let compact: String = s
         .chars()
@@ -151,7 +145,9 @@ fn sex(s: &str) -> Result<Sex, QrError> {
     match folded.as_str() {
         "nam" | "male" | "m" => Ok(Sex::Male),
         "nu" | "female" | "f" => Ok(Sex::Female),
-        _ => Err(QrError::BadSex { value: shown(s) }),
+        _ => Err(QrError::BadSex {
+            value: crate::text::shown(s, 40),
+        }),
     }
 }
 
@@ -172,7 +168,9 @@ pub fn parse(text: &str) -> Result<QrData, QrError> {
     }
     let id = fields[0];
     if !digits(id, 12) {
-        return Err(QrError::BadId { value: shown(id) });
+        return Err(QrError::BadId {
+            value: crate::text::shown(id, 40),
+        });
     }
     let old = fields[1];
     let old_id_number = if old.is_empty() {
@@ -180,7 +178,9 @@ pub fn parse(text: &str) -> Result<QrData, QrError> {
     } else if digits(old, 9) {
         Some(old.to_owned())
     } else {
-        return Err(QrError::BadOldId { value: shown(old) });
+        return Err(QrError::BadOldId {
+            value: crate::text::shown(old, 40),
+        });
     };
     let full_name = crate::text::sanitize(fields[2]).0;
     if full_name.trim().is_empty() {

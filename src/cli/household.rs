@@ -320,23 +320,17 @@ pub fn verify(paths: &Paths, config: &Config, args: &VerifyArgs) -> Result<(), F
                 })
                 .collect();
             // Logged first, then written: the audit log never misses an answer.
-            let audits: Vec<LookupAudit> = answered
-                .iter()
-                .map(|r| LookupAudit {
-                    kind: CheckKind::Household,
-                    official: official.username.clone(),
-                    citizen: r.id_number.clone(),
-                    procedure_code: job.procedure_code.clone(),
-                    dossier_id: None,
-                    dossier_code: None,
-                    fields: Vec::new(),
-                    outcome: match &r.state {
-                        MemberState::Error { reason } => format!("error:{reason}"),
-                        s => s.code().to_owned(),
-                    },
-                    lookup_id: chunk.lookup_id.clone(),
-                })
-                .collect();
+            let audits = chunk.audits(&LookupAudit {
+                kind: CheckKind::Household,
+                official: official.username.clone(),
+                citizen: String::new(),
+                procedure_code: job.procedure_code.clone(),
+                dossier_id: None,
+                dossier_code: None,
+                fields: Vec::new(),
+                outcome: String::new(),
+                lookup_id: None,
+            });
             if let Err(e) = store.record_lookups(&audits, jiff::Timestamp::now()) {
                 write_error = Some(Failure::runtime(
                     lang.f("cli.audit_failed", &[("error", &e)]),

@@ -131,27 +131,11 @@ pub fn lookup(paths: &Paths, config: &Config, args: &LookupArgs) -> Result<(), F
         outcome: String::new(),
         lookup_id: None,
     };
-    match &answer {
-        Ok(r) => {
-            audit.lookup_id = Some(r.lookup_id.clone());
-            match &r.citizen {
-                Some(c) => {
-                    audit.outcome = "found".into();
-                    audit.fields = population::fields_returned(c)
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect();
-                }
-                None => audit.outcome = "not_found".into(),
-            }
-        }
-        Err(e) => {
-            audit.outcome = format!(
-                "error:{}",
-                e.code().map_or("NETWORK", crate::api::ErrorCode::as_str)
-            );
-        }
-    }
+    audit.answered(
+        &answer
+            .clone()
+            .map(|r| crate::api::service::CheckAnswer::Lookup(Box::new(r))),
+    );
     // The record is in the audit log before anything of it is printed.
     let mut store = open_store(paths, config, &profile)?;
     let entry = store

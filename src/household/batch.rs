@@ -70,6 +70,30 @@ pub struct ChunkDone {
     pub tries: u32,
 }
 
+impl ChunkDone {
+    /// One audit record per member answered (members not started have none), each as
+    /// `template` says (official, procedure, dossier) with its number and outcome.
+    #[must_use]
+    pub fn audits(
+        &self,
+        template: &crate::store::audit::LookupAudit,
+    ) -> Vec<crate::store::audit::LookupAudit> {
+        self.rows
+            .iter()
+            .filter(|(_, s)| !matches!(s, MemberState::Unchecked | MemberState::Checking))
+            .map(|(id, state)| crate::store::audit::LookupAudit {
+                citizen: id.clone(),
+                outcome: match state {
+                    MemberState::Error { reason } => format!("error:{reason}"),
+                    s => s.code().to_owned(),
+                },
+                lookup_id: self.lookup_id.clone(),
+                ..template.clone()
+            })
+            .collect()
+    }
+}
+
 /// Error reasons are stable codes (`head_not_found`, `not_in_db`, `no_result`, `offline`,
 /// `rate_limited`, `unavailable`, `sign_in`, `refused`, `failed`), with the server's
 /// message after a colon for the last two; the screens word them.

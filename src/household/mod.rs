@@ -105,11 +105,6 @@ fn is_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn shown(s: &str) -> String {
-    let clean = crate::text::sanitize(s.trim()).0;
-    crate::text::truncate(&clean, 40).into_owned()
-}
-
 /// Splits one CSV line (commas, or semicolons as spreadsheets in Vietnamese locales
 /// write them; double quotes group).
 fn fields(line: &str) -> Vec<String> {
@@ -181,7 +176,7 @@ pub fn parse_list(text: &str) -> (Vec<MemberInput>, Vec<LineProblem>) {
             problems.push(LineProblem {
                 line: n,
                 key: "household.line.columns",
-                text: shown(line),
+                text: crate::text::shown(line, 40),
             });
             continue;
         };
@@ -190,7 +185,7 @@ pub fn parse_list(text: &str) -> (Vec<MemberInput>, Vec<LineProblem>) {
             problems.push(LineProblem {
                 line: n,
                 key: "household.line.id",
-                text: shown(line),
+                text: crate::text::shown(line, 40),
             });
             continue;
         }
@@ -198,7 +193,7 @@ pub fn parse_list(text: &str) -> (Vec<MemberInput>, Vec<LineProblem>) {
             problems.push(LineProblem {
                 line: n,
                 key: "household.line.duplicate",
-                text: shown(line),
+                text: crate::text::shown(line, 40),
             });
             continue;
         }
@@ -206,7 +201,7 @@ pub fn parse_list(text: &str) -> (Vec<MemberInput>, Vec<LineProblem>) {
             problems.push(LineProblem {
                 line: n,
                 key: "household.line.too_many",
-                text: shown(line),
+                text: crate::text::shown(line, 40),
             });
             break;
         }

@@ -156,12 +156,6 @@ fn outcome_key(outcome: &str) -> &'static str {
     }
 }
 
-fn cell(s: &str, w: usize) -> String {
-    let t = text::truncate(&text::sanitize(s).0, w).into_owned();
-    let pad = w.saturating_sub(text::width(&t));
-    format!("{t}{}", " ".repeat(pad))
-}
-
 /// Draws the list.
 pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang, theme: &Theme) {
     if area.height < 6 {
@@ -193,12 +187,12 @@ pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang,
     let out_w = rest.saturating_sub(proc_w);
     let header = format!(
         " {} {} {} {} {} {}",
-        cell(lang.t("audit.col.time"), time_w),
-        cell(lang.t("audit.col.official"), who_w),
-        cell(lang.t("audit.col.citizen"), id_w),
-        cell(lang.t("audit.col.action"), act_w),
-        cell(lang.t("audit.col.procedure"), proc_w),
-        cell(lang.t("audit.col.outcome"), out_w),
+        text::cell(lang.t("audit.col.time"), time_w),
+        text::cell(lang.t("audit.col.official"), who_w),
+        text::cell(lang.t("audit.col.citizen"), id_w),
+        text::cell(lang.t("audit.col.action"), act_w),
+        text::cell(lang.t("audit.col.procedure"), proc_w),
+        text::cell(lang.t("audit.col.outcome"), out_w),
     );
     frame.render_widget(
         Line::styled(text::truncate(&header, width).into_owned(), theme.group),
@@ -245,12 +239,12 @@ pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang,
         }
         let line = format!(
             " {} {} {} {} {} {}",
-            cell(&e.at_local(), time_w),
-            cell(&e.official, who_w),
-            cell(&e.citizen, id_w),
-            cell(lang.t(action_key(&e.action)), act_w),
-            cell(&e.procedure_code, proc_w),
-            cell(&outcome, out_w),
+            text::cell(&e.at_local(), time_w),
+            text::cell(&e.official, who_w),
+            text::cell(&e.citizen, id_w),
+            text::cell(lang.t(action_key(&e.action)), act_w),
+            text::cell(&e.procedure_code, proc_w),
+            text::cell(&outcome, out_w),
         );
         let style = if i == state.selected {
             theme.selected

@@ -465,10 +465,6 @@ fn status_style(s: Status, theme: &Theme) -> Style {
     }
 }
 
-fn problem_text(p: &Problem, lang: Lang) -> String {
-    crate::screens::intake::problem_text(p, lang)
-}
-
 /// Draws the inputs box (over whatever is below) or the diff (the whole area).
 pub fn render(state: &CheckState, frame: &mut Frame<'_>, area: Rect, lang: Lang, theme: &Theme) {
     match &state.phase {
@@ -541,7 +537,7 @@ fn render_inputs(state: &CheckState, frame: &mut Frame<'_>, area: Rect, lang: La
         ]));
         if let Some((_, p)) = problem {
             let mark = if theme.ascii { "x" } else { "✗" };
-            let msg = format!("{mark} {}", problem_text(p, lang));
+            let msg = format!("{mark} {}", crate::screens::intake::problem_text(p, lang));
             lines.push(Line::from(vec![
                 Span::raw(" ".repeat(LABEL_W)),
                 Span::styled(
@@ -551,7 +547,7 @@ fn render_inputs(state: &CheckState, frame: &mut Frame<'_>, area: Rect, lang: La
             ]));
         }
     }
-    for part in wrap(lang.t("check.birth_hint"), width.saturating_sub(2), 2) {
+    for part in text::wrap(lang.t("check.birth_hint"), width.saturating_sub(2), 2) {
         lines.push(Line::styled(format!(" {part}"), theme.dim));
     }
     lines.push(Line::raw(""));
@@ -573,8 +569,10 @@ fn render_inputs(state: &CheckState, frame: &mut Frame<'_>, area: Rect, lang: La
         Phase::Failed(msg) => (msg.clone(), theme.error),
         Phase::Queued => (lang.t("check.queued").to_owned(), theme.matched),
     };
-    for part in wrap(&msg, width.saturating_sub(2), 3) {
-        lines.push(Line::styled(format!(" {part}"), style));
+    if !msg.is_empty() {
+        for part in text::wrap(&msg, width.saturating_sub(2), 3) {
+            lines.push(Line::styled(format!(" {part}"), style));
+        }
     }
     for (y, line) in lines
         .into_iter()
@@ -600,44 +598,10 @@ fn render_inputs(state: &CheckState, frame: &mut Frame<'_>, area: Rect, lang: La
     }
 }
 
-/// Splits `s` at spaces into at most `max` lines of `width` columns.
-fn wrap(s: &str, width: usize, max: usize) -> Vec<String> {
-    if s.is_empty() {
-        return Vec::new();
-    }
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in s.split(' ') {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if text::width(&candidate) <= width || line.is_empty() {
-            line = candidate;
-        } else {
-            out.push(std::mem::take(&mut line));
-            word.clone_into(&mut line);
-        }
-    }
-    out.push(line);
-    out.truncate(max);
-    out.into_iter()
-        .map(|l| text::truncate(&l, width).into_owned())
-        .collect()
-}
-
 /// One drawn line of the diff: a field row, or a part of an expanded sub-record.
 enum DiffLine<'a> {
     Field(usize, &'a Row),
     Part(&'a population::SubRow),
-}
-
-fn cell(s: &str, w: usize) -> String {
-    let clean = text::sanitize(s).0;
-    let t = text::truncate(&clean, w).into_owned();
-    let pad = w.saturating_sub(text::width(&t));
-    format!("{t}{}", " ".repeat(pad))
 }
 
 fn render_diff(
@@ -697,10 +661,10 @@ fn render_diff(
     let header = format!(
         "{}{}{sep}{}{sep}{}{sep}{}",
         " ".repeat(6),
-        cell(lang.t("check.col_field"), LABEL_W),
-        cell(lang.t("check.col_form"), form_w),
-        cell(lang.t("check.col_card"), card_w),
-        cell(lang.t("check.col_db"), db_w),
+        text::cell(lang.t("check.col_field"), LABEL_W),
+        text::cell(lang.t("check.col_form"), form_w),
+        text::cell(lang.t("check.col_card"), card_w),
+        text::cell(lang.t("check.col_db"), db_w),
     );
     frame.render_widget(
         Line::styled(text::truncate(&header, width).into_owned(), theme.group),
@@ -760,16 +724,16 @@ fn render_diff(
                     Span::styled(format!("{pointer}{mark}"), label_style),
                     Span::styled(sym, status_style(r.status, theme)),
                     Span::styled(fold, theme.dim),
-                    Span::styled(cell(lang.t(&r.field.key()), LABEL_W), label_style),
+                    Span::styled(text::cell(lang.t(&r.field.key()), LABEL_W), label_style),
                     Span::styled(sep, theme.border),
-                    Span::raw(cell(&r.form, form_w)),
+                    Span::raw(text::cell(&r.form, form_w)),
                     Span::styled(sep, theme.border),
-                    Span::raw(cell(&r.card, card_w)),
+                    Span::raw(text::cell(&r.card, card_w)),
                     Span::styled(sep, theme.border),
-                    Span::raw(cell(&r.db, db_w)),
+                    Span::raw(text::cell(&r.db, db_w)),
                     Span::styled(sep, theme.border),
                     Span::styled(
-                        cell(lang.t(r.status.key()), status_w),
+                        text::cell(lang.t(r.status.key()), status_w),
                         status_style(r.status, theme),
                     ),
                 ])
@@ -779,7 +743,7 @@ fn render_diff(
                 Line::from(vec![
                     Span::raw(" ".repeat(7)),
                     Span::styled(
-                        cell(&format!("{branch}{}", lang.t(p.key)), LABEL_W - 1),
+                        text::cell(&format!("{branch}{}", lang.t(p.key)), LABEL_W - 1),
                         theme.dim,
                     ),
                     Span::styled(sep, theme.border),
@@ -787,7 +751,7 @@ fn render_diff(
                     Span::styled(sep, theme.border),
                     Span::raw(" ".repeat(card_w)),
                     Span::styled(sep, theme.border),
-                    Span::raw(cell(&p.db, db_w)),
+                    Span::raw(text::cell(&p.db, db_w)),
                 ])
             }
         };

@@ -245,11 +245,6 @@ pub fn short_code(code: &str) -> &str {
     }
 }
 
-fn cell(s: &str, w: usize) -> String {
-    let t = text::truncate(s, w);
-    format!("{t}{}", " ".repeat(w.saturating_sub(text::width(&t))))
-}
-
 /// Draws the list.
 pub fn render(state: &DossiersState, frame: &mut Frame<'_>, area: Rect, lang: Lang, theme: &Theme) {
     if area.height < 4 {
@@ -310,12 +305,12 @@ pub fn render(state: &DossiersState, frame: &mut Frame<'_>, area: Rect, lang: La
     let proc_w = width.saturating_sub(code_w + app_w + due_w + status_w + sync_w + 6);
     let header = format!(
         " {} {} {} {} {} {}",
-        cell(lang.t("list.col.code"), code_w),
-        cell(lang.t("list.col.procedure"), proc_w),
-        cell(lang.t("list.col.applicant"), app_w),
-        cell(lang.t("list.col.due"), due_w),
-        cell(lang.t("list.col.status"), status_w),
-        cell(lang.t("list.col.sync"), sync_w),
+        text::cell(lang.t("list.col.code"), code_w),
+        text::cell(lang.t("list.col.procedure"), proc_w),
+        text::cell(lang.t("list.col.applicant"), app_w),
+        text::cell(lang.t("list.col.due"), due_w),
+        text::cell(lang.t("list.col.status"), status_w),
+        text::cell(lang.t("list.col.sync"), sync_w),
     );
     frame.render_widget(
         Line::from(Span::styled(header, theme.dim)),
@@ -382,12 +377,12 @@ pub fn render(state: &DossiersState, frame: &mut Frame<'_>, area: Rect, lang: La
             .map_or_else(String::new, |d| format_date(d.date()));
         let line = format!(
             " {} {} {} {} {} {}",
-            cell(&code, code_w),
-            cell(&text::sanitize(&row.procedure_name).0, proc_w),
-            cell(&text::sanitize(&row.applicant).0, app_w),
-            cell(&due, due_w),
-            cell(&status, status_w),
-            cell(&sync, sync_w),
+            text::cell(&code, code_w),
+            text::cell(&text::sanitize(&row.procedure_name).0, proc_w),
+            text::cell(&text::sanitize(&row.applicant).0, app_w),
+            text::cell(&due, due_w),
+            text::cell(&status, status_w),
+            text::cell(&sync, sync_w),
         );
         let style = if i == state.selected {
             theme.selected

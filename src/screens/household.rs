@@ -392,12 +392,6 @@ impl HouseholdState {
 // ---------------------------------------------------------------------------
 // Drawing
 
-fn cell(s: &str, w: usize) -> String {
-    let t = text::truncate(&text::sanitize(s).0, w).into_owned();
-    let pad = w.saturating_sub(text::width(&t));
-    format!("{t}{}", " ".repeat(pad))
-}
-
 /// The status word and its style.
 fn state_text(s: &MemberState, lang: Lang, theme: &Theme) -> (String, Style) {
     let ok = if theme.ascii { "+" } else { "✓" };
@@ -577,11 +571,11 @@ pub fn render(
     lines.push(Line::styled(
         format!(
             "     {} {} {} {} {}",
-            cell(lang.t("household.col.stt"), stt_w),
-            cell(lang.t("household.col.id"), id_w),
-            cell(lang.t("household.col.name"), name_w),
-            cell(lang.t("household.col.relation"), rel_w),
-            cell(lang.t("household.col.state"), state_w),
+            text::cell(lang.t("household.col.stt"), stt_w),
+            text::cell(lang.t("household.col.id"), id_w),
+            text::cell(lang.t("household.col.name"), name_w),
+            text::cell(lang.t("household.col.relation"), rel_w),
+            text::cell(lang.t("household.col.state"), state_w),
         ),
         theme.group,
     ));
@@ -607,14 +601,14 @@ pub fn render(
             Span::styled(
                 format!(
                     " {} {} {} {} ",
-                    cell(&(i + 1).to_string(), stt_w),
-                    cell(&r.id_number, id_w),
-                    cell(&r.name, name_w),
-                    cell(&r.relation, rel_w),
+                    text::cell(&(i + 1).to_string(), stt_w),
+                    text::cell(&r.id_number, id_w),
+                    text::cell(&r.name, name_w),
+                    text::cell(&r.relation, rel_w),
                 ),
                 base,
             ),
-            Span::styled(cell(&word, state_w), style),
+            Span::styled(text::cell(&word, state_w), style),
         ]));
     }
     let bottom = area.y + area.height - 1;

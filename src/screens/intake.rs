@@ -408,35 +408,6 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
     lang.f(p.key, &args)
 }
 
-/// Splits `s` at spaces into at most `max_lines` lines of `width` columns; the last one
-/// is cut with an ellipsis if the text does not fit.
-fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in s.split(' ') {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if text::width(&candidate) <= width || line.is_empty() {
-            line = candidate;
-        } else {
-            out.push(std::mem::take(&mut line));
-            word.clone_into(&mut line);
-        }
-    }
-    out.push(line);
-    if out.len() > max_lines {
-        let rest = out[max_lines - 1..].join(" ");
-        out.truncate(max_lines - 1);
-        out.push(rest);
-    }
-    out.into_iter()
-        .map(|l| text::truncate(&l, width).into_owned())
-        .collect()
-}
-
 fn lines(
     state: &IntakeState,
     problems: &[(FieldId, Problem)],
@@ -502,7 +473,7 @@ fn lines(
         if let Some((_, p)) = problems.iter().find(|(pf, _)| *pf == f) {
             // A long message takes two lines rather than being cut.
             let msg = problem_text(p, lang);
-            for part in wrap(&msg, width.saturating_sub(LABEL_W + 3).max(20), 2) {
+            for part in text::wrap(&msg, width.saturating_sub(LABEL_W + 3).max(20), 2) {
                 out.push(FormLine::Problem(part));
             }
         }

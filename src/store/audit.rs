@@ -80,6 +80,54 @@ pub struct LookupAudit {
     pub lookup_id: Option<String>,
 }
 
+impl LookupAudit {
+    /// Records what the backend answered: the outcome, the fields returned and the
+    /// backend's lookup id; a failure as `error:CODE` (`error:OFFLINE` when unreachable).
+    pub fn answered(
+        &mut self,
+        result: &Result<crate::api::service::CheckAnswer, crate::api::client::ClientError>,
+    ) {
+        use crate::api::service::CheckAnswer;
+        match result {
+            Ok(CheckAnswer::Lookup(r)) => {
+                self.lookup_id = Some(r.lookup_id.clone());
+                match &r.citizen {
+                    Some(c) => {
+                        "found".clone_into(&mut self.outcome);
+                        self.fields = crate::dossier::population::fields_returned(c)
+                            .into_iter()
+                            .map(str::to_owned)
+                            .collect();
+                    }
+                    None => "not_found".clone_into(&mut self.outcome),
+                }
+            }
+            Ok(CheckAnswer::Verify(r)) => {
+                self.lookup_id = Some(r.lookup_id.clone());
+                self.outcome = if r.exists { "exists" } else { "not_exists" }.into();
+            }
+            Ok(CheckAnswer::DigitalIdentity(r)) => {
+                self.lookup_id = Some(r.lookup_id.clone());
+                self.outcome = match (r.valid, r.has_account) {
+                    (false, _) => "invalid",
+                    (true, true) => "has_account",
+                    (true, false) => "no_account",
+                }
+                .into();
+            }
+            Err(e) if e.class() == crate::api::client::ErrorClass::Offline => {
+                "error:OFFLINE".clone_into(&mut self.outcome);
+            }
+            Err(e) => {
+                self.outcome = format!(
+                    "error:{}",
+                    e.code().map_or("NETWORK", crate::api::ErrorCode::as_str)
+                );
+            }
+        }
+    }
+}
+
 /// A record read back from the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
