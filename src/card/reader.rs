@@ -12,6 +12,7 @@ use super::tlv::{self, TlvError};
 pub const AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
 pub const EF_COM: u16 = 0x011E;
 pub const EF_DG1: u16 = 0x0101;
+pub const EF_DG2: u16 = 0x0102;
 pub const EF_DG13: u16 = 0x010D;
 pub const EF_SOD: u16 = 0x011D;
 

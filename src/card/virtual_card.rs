@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use jiff::civil::Date;
+use jiff::civil::{Date, date};
 
 use super::bac::{self, BacKeys, Session};
 use super::dg13::{self, Dg13};
@@ -71,6 +71,7 @@ impl VirtualCard {
             .concat(),
         );
         let mut files = BTreeMap::new();
+        files.insert(reader::EF_DG2, dg2(&synthetic_photo(seed)));
         files.insert(reader::EF_COM, com);
         files.insert(reader::EF_DG1, dg1);
         files.insert(reader::EF_DG13, dg13);
@@ -92,6 +93,21 @@ impl VirtualCard {
             pull_after: None,
             apdus: 0,
         })
+    }
+
+    /// The card is reset or powered off and on: the application and secure messaging
+    /// must be set up again.
+    pub fn reset(&mut self) {
+        self.challenge = None;
+        self.session = None;
+        self.selected = None;
+        self.app_selected = false;
+    }
+
+    /// A file's bytes, as the card holds it.
+    #[must_use]
+    pub fn file(&self, fid: u16) -> Option<&[u8]> {
+        self.files.get(&fid).map(Vec::as_slice)
     }
 
     /// Replaces a file (tests: a tampered DG13, an SOD).
@@ -193,41 +209,83 @@ impl Transport for VirtualCard {
     }
 }
 
+/// DG2 (ICAO 9303-10 §4.7.2) holding one face image: a biometric information group
+/// template with one instance, its header, and the ISO/IEC 19794-5 record (here a
+/// minimal facial record header followed by the image bytes).
+#[must_use]
+pub fn dg2(image: &[u8]) -> Vec<u8> {
+    let header = [
+        tlv::encode(0x80, &[0x01, 0x01]),
+        tlv::encode(0x81, &[0x02]),
+        tlv::encode(0x87, &[0x01, 0x01]),
+        tlv::encode(0x88, &[0x00, 0x08]),
+    ]
+    .concat();
+    let mut record = b"FAC\x00010\x00".to_vec();
+    let total = u32::try_from(14 + image.len()).unwrap_or(u32::MAX);
+    record.extend(total.to_be_bytes());
+    record.extend([0x00, 0x01]);
+    record.extend(image);
+    let instance = tlv::encode(
+        0x7F60,
+        &[tlv::encode(0xA1, &header), tlv::encode(0x5F2E, &record)].concat(),
+    );
+    let group = tlv::encode(0x7F61, &[tlv::encode(0x02, &[0x01]), instance].concat());
+    tlv::encode(0x75, &group)
+}
+
+/// A stand-in for a card photo: a JPEG's start and end markers around 12 KiB of
+/// bytes drawn from `seed` (the size of a real CCCD's DG2).
+fn synthetic_photo(seed: u64) -> Vec<u8> {
+    let mut rng = crate::rng::SplitMix64(seed ^ 0x5048_4F54_4F00_0000);
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    while out.len() < 12 * 1024 {
+        out.extend(rng.next_u64().to_le_bytes());
+    }
+    out.extend([0xFF, 0xD9]);
+    out
+}
+
+/// The demo card's holder (also a citizen of the demo backend's data).
+#[must_use]
+pub fn demo_holder() -> Holder {
+    Holder {
+        id_number: "079192019782".into(),
+        surname: "Le".into(),
+        given_names: "Thi Thu Ha".into(),
+        birth: date(1992, 5, 14),
+        sex: 'F',
+        expiry: Some(date(2032, 5, 14)),
+        details: Dg13 {
+            id_number: Some("079192019782".into()),
+            full_name: Some("Lê Thị Thu Hà".into()),
+            birth_date: Some("14/05/1992".into()),
+            sex: Some("Nữ".into()),
+            nationality: Some("Việt Nam".into()),
+            ethnicity: Some("Kinh".into()),
+            religion: Some("Không".into()),
+            hometown: Some("Phường Tân Định, Thành phố Hồ Chí Minh".into()),
+            permanent_address: Some(
+                "Số 25 đường Nguyễn Thị Minh Khai, Phường Bến Thành, Thành phố Hồ Chí Minh".into(),
+            ),
+            identifying_features: Some("Nốt ruồi C:2cm dưới trước mép trái".into()),
+            issue_date: Some("10/08/2021".into()),
+            expiry: Some("14/05/2032".into()),
+            father_name: Some("Lê Văn Tâm".into()),
+            mother_name: Some("Trần Thị Lan".into()),
+            spouse_name: Some("Phạm Quốc Bảo".into()),
+            ..Dg13::default()
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
 
-    pub(crate) fn holder() -> Holder {
-        Holder {
-            id_number: "079192019782".into(),
-            surname: "Le".into(),
-            given_names: "Thi Thu Ha".into(),
-            birth: date(1992, 5, 14),
-            sex: 'F',
-            expiry: Some(date(2032, 5, 14)),
-            details: Dg13 {
-                id_number: Some("079192019782".into()),
-                full_name: Some("Lê Thị Thu Hà".into()),
-                birth_date: Some("14/05/1992".into()),
-                sex: Some("Nữ".into()),
-                nationality: Some("Việt Nam".into()),
-                ethnicity: Some("Kinh".into()),
-                religion: Some("Không".into()),
-                hometown: Some("Phường Tân Định, Thành phố Hồ Chí Minh".into()),
-                permanent_address: Some(
-                    "Số 25 đường Nguyễn Thị Minh Khai, Phường Bến Thành, Thành phố Hồ Chí Minh"
-                        .into(),
-                ),
-                identifying_features: Some("Nốt ruồi C:2cm dưới trước mép trái".into()),
-                issue_date: Some("10/08/2021".into()),
-                expiry: Some("14/05/2032".into()),
-                father_name: Some("Lê Văn Tâm".into()),
-                mother_name: Some("Trần Thị Lan".into()),
-                spouse_name: Some("Phạm Quốc Bảo".into()),
-                ..Dg13::default()
-            },
-        }
+    fn holder() -> Holder {
+        demo_holder()
     }
 
     fn nonce() -> impl FnMut(&mut [u8]) {
