@@ -88,6 +88,10 @@ actions! {
     RemoveMember => "remove_member",
     ExportHousehold => "export_household",
     AddFromDossier => "add_from_dossier",
+    ReadCard => "read_card",
+    NextExpiry => "next_expiry",
+    TakeQr => "take_qr",
+    TakeCard => "take_card",
 }
 
 impl std::fmt::Display for Action {

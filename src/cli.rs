@@ -724,6 +724,7 @@ fn run_tui(paths: &Paths, config: &Config) -> Result<(), Failure> {
         calendar: load_office_calendar(paths, lang)?,
         export_dir: export_dir(paths, config),
         household_concurrency: config.household.concurrency,
+        card_service: config.card.enabled,
     };
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
@@ -734,8 +735,18 @@ fn run_tui(paths: &Paths, config: &Config) -> Result<(), Failure> {
         paths.store_file(&profile),
         Duration::from_millis(config.store.busy_timeout_ms),
         Some(backend),
+        devices(paths, config),
     )
     .map_err(|e| Failure::runtime(lang.f("cli.terminal_error", &[("error", &e)])))
+}
+
+/// The card service and the serial scanner the configuration asks for.
+fn devices(_paths: &Paths, config: &Config) -> app::runtime::Devices {
+    let device = config.scanner.serial_device.trim();
+    app::runtime::Devices {
+        card: None,
+        scanner: (!device.is_empty()).then(|| PathBuf::from(device)),
+    }
 }
 
 /// The backend the TUI talks to: the configured one, or the embedded demo started here

@@ -180,6 +180,38 @@ impl Default for HouseholdConfig {
     }
 }
 
+/// `[card]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CardConfig {
+    /// Use PC/SC card readers at all.
+    pub enabled: bool,
+    /// The reader to use: its name or a part of it; empty: the first with a card.
+    pub reader: String,
+    /// A folder of trusted CSCA certificates (PEM or DER) for passive authentication;
+    /// empty: `csca` under the data folder.
+    pub csca_dir: String,
+}
+
+impl Default for CardConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            reader: String::new(),
+            csca_dir: String::new(),
+        }
+    }
+}
+
+/// `[scanner]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScannerConfig {
+    /// A serial (USB CDC) QR scanner's device, e.g. `/dev/ttyACM0`; empty: none
+    /// (keyboard-wedge scanners need no setting).
+    pub serial_device: String,
+}
+
 /// `[log]`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -216,6 +248,8 @@ pub struct Config {
     pub backend: BackendConfig,
     pub export: ExportConfig,
     pub household: HouseholdConfig,
+    pub card: CardConfig,
+    pub scanner: ScannerConfig,
     pub log: LogConfig,
 }
 

@@ -40,6 +40,8 @@ pub enum Group {
     Audit,
     Household,
     HouseholdTable,
+    Card,
+    CardResult,
 }
 
 impl Group {
@@ -62,6 +64,8 @@ impl Group {
         Group::Audit,
         Group::Household,
         Group::HouseholdTable,
+        Group::Card,
+        Group::CardResult,
     ];
 
     /// The name used in the keymap file.
@@ -85,6 +89,8 @@ impl Group {
             Group::Audit => "audit",
             Group::Household => "household",
             Group::HouseholdTable => "household_table",
+            Group::Card => "card",
+            Group::CardResult => "card_result",
         }
     }
 
@@ -103,6 +109,7 @@ impl Group {
                 | Group::Intake
                 | Group::Check
                 | Group::Household
+                | Group::Card
         )
     }
 }

@@ -180,6 +180,7 @@ fn remote_state(lang: Lang) -> motcua::app::State {
         calendar: motcua::calendar::office::OfficeCalendar::default(),
         export_dir: std::env::temp_dir().join("motcua-test-exports"),
         household_concurrency: 4,
+        card_service: true,
         backend: motcua::app::BackendMode::Remote {
             url: "https://motcua.ninhthuan.gov.vn".into(),
         },

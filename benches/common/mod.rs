@@ -46,6 +46,7 @@ impl Rig {
             calendar: motcua::calendar::office::OfficeCalendar::default(),
             export_dir: std::env::temp_dir().join("motcua-test-exports"),
             household_concurrency: 4,
+            card_service: true,
             backend: motcua::app::BackendMode::None,
         };
         let mut state = State::new(opts, 80, 24);

@@ -186,6 +186,7 @@ impl State {
                 self.intake_check_ask(&ask)
             }
             intake::Ask::Household => self.open_household(),
+            intake::Ask::ReadCard(role) => self.open_card(role),
             intake::Ask::Changed => Outcome {
                 effects: self.arm_draft_timer(),
                 ..Outcome::default()

@@ -4,12 +4,15 @@
 //! out (talk to a service, quit, clear the screen). `render` (in `render.rs`) draws the
 //! state and does no I/O. The runtime (`runtime.rs`) owns the terminal and the services.
 
+mod card_flow;
+pub use card_flow::chip_view;
 mod check_flow;
 pub use check_flow::failure_text as check_failure_text;
 mod dossier_flow;
 mod household_flow;
 pub mod render;
 pub mod runtime;
+pub mod scan;
 pub mod term;
 
 use std::path::PathBuf;
@@ -49,6 +52,16 @@ pub enum Msg {
     Resize(u16, u16),
     Store(StoreEvent),
     Backend(BackendEvent),
+    /// The card service reported something.
+    Card(crate::card::service::CardEvent),
+    /// A scanner sent a QR code (a keyboard-wedge burst or a serial line), at this
+    /// office time.
+    Scan {
+        text: String,
+        at: jiff::civil::DateTime,
+    },
+    /// The serial scanner cannot be read.
+    ScannerProblem(String),
     /// The draft-save timer ran out (armed by `Effect::DraftTimer`).
     DraftTimer,
     /// SIGTERM, SIGHUP or the terminal's input closed: leave cleanly.
@@ -60,6 +73,7 @@ pub enum Msg {
 pub enum Effect {
     Store(StoreCmd),
     Backend(BackendCmd),
+    Card(crate::card::service::CardCmd),
     /// Sign in with the credentials the runtime holds (the embedded demo's official);
     /// the answer comes back as `BackendEvent::SignedIn { req, .. }`.
     AutoSignIn {
@@ -94,6 +108,8 @@ pub enum Screen {
     Audit(AuditState),
     /// Household-member verification (over the intake form's dossier).
     Household(Box<HouseholdState>),
+    /// Reading a citizen's card into a person block (over the intake form).
+    Card(Box<crate::screens::card::CardState>),
 }
 
 /// How the app reaches its backend.
@@ -133,6 +149,8 @@ pub struct Options {
     pub export_dir: PathBuf,
     /// Household verification requests in flight at most.
     pub household_concurrency: usize,
+    /// Whether a card service runs (config `card.enabled`).
+    pub card_service: bool,
 }
 
 /// All the state of the app, owned by the app loop alone.
@@ -171,6 +189,12 @@ pub struct State {
     /// Household batches running, by request id.
     household_jobs: std::collections::BTreeMap<u64, household_flow::Running>,
     pub household_concurrency: usize,
+    /// Whether a card service runs.
+    pub card_service: bool,
+    /// The card reader, as the card service last reported it.
+    pub reader: Option<crate::card::service::ReaderState>,
+    /// The card read in flight, and whose block it is for.
+    card_read: Option<(u64, crate::dossier::Role)>,
 }
 
 /// What a screen or layer asks of the app after handling an action.
@@ -253,6 +277,9 @@ impl State {
             checks: check_flow::Calls::new(),
             household_jobs: std::collections::BTreeMap::new(),
             household_concurrency: opts.household_concurrency,
+            card_service: opts.card_service,
+            reader: None,
+            card_read: None,
         }
     }
 
@@ -425,6 +452,7 @@ impl State {
             Screen::Check(c) => c.group(),
             Screen::Audit(a) => a.group(),
             Screen::Household(h) => h.group(),
+            Screen::Card(c) => c.group(),
         }
     }
 
@@ -461,6 +489,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 (None, Some(Screen::Check(_))) => return state.check_paste(&text),
                 (None, Some(Screen::Audit(_))) => return state.audit_paste(&text),
                 (None, Some(Screen::Household(_))) => return state.household_paste(&text),
+                (None, Some(Screen::Card(_))) => return state.card_paste(&text),
                 (None, None) => Outcome::default(),
             };
             apply(state, outcome)
@@ -510,6 +539,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Store(event) => state.on_store_dossier(event),
         Msg::Backend(event) => state.on_backend(event),
+        Msg::Card(event) => state.on_card(event),
+        Msg::Scan { text, at } => state.on_scan(&text, at),
+        Msg::ScannerProblem(e) => {
+            state.flash = Some(Flash {
+                text: state
+                    .lang
+                    .f("flash.scanner", &[("error", &crate::text::shown(&e, 60))]),
+                error: true,
+            });
+            Vec::new()
+        }
         Msg::DraftTimer => state.on_draft_timer(),
         Msg::Shutdown => state.before_quit(),
     }
@@ -535,6 +575,7 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
             (None, Some(Screen::Check(_))) => return state.check_text(key),
             (None, Some(Screen::Audit(_))) => return state.audit_text(key),
             (None, Some(Screen::Household(_))) => return state.household_text(key),
+            (None, Some(Screen::Card(_))) => return state.card_text(key),
             (None, None) => Outcome::default(),
         };
         return apply(state, outcome);
@@ -627,6 +668,7 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
                 (None, Some(Screen::Check(_))) => state.check_action(action),
                 (None, Some(Screen::Audit(_))) => state.audit_action(action),
                 (None, Some(Screen::Household(_))) => state.household_action(action),
+                (None, Some(Screen::Card(_))) => state.card_action(action),
                 (None, Some(Screen::SignIn(s))) => {
                     let req = state.next_req + 1;
                     let out = s.on_action(action, req);

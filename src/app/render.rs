@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 
 use super::{Link, Screen, State};
 use crate::screens::procedures::{self, Load};
-use crate::screens::{audit, check, dossiers, household, intake, sign_in};
+use crate::screens::{audit, card, check, dossiers, household, intake, sign_in};
 use crate::ui::widgets;
 
 /// Draws one frame.
@@ -39,12 +39,24 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
         Link::Offline => right.push(lang.t("app.offline").to_owned()),
         Link::Online | Link::Unknown => {}
     }
-    // The check's input box is drawn over the form it checks.
+    // The card on the reader, while there is a reader.
+    if let Some(crate::card::service::ReaderState::Ready { card, .. }) = &state.reader {
+        let (mark, key) = match (*card, theme.ascii) {
+            (true, false) => ("▣", "status.card_present"),
+            (true, true) => ("[#]", "status.card_present"),
+            (false, false) => ("□", "status.card_absent"),
+            (false, true) => ("[ ]", "status.card_absent"),
+        };
+        right.insert(0, format!("{mark} {}", lang.t(key)));
+    }
+    // The check's input box and the card screen are drawn over the form.
     let mut top = state.screen();
-    if let Screen::Check(c) = top
-        && !matches!(c.phase, check::Phase::Diff(_))
-        && let Some(below) = state.screens.iter().rev().nth(1)
-    {
+    let over_form = match top {
+        Screen::Check(c) => !matches!(c.phase, check::Phase::Diff(_)),
+        Screen::Card(_) => true,
+        _ => false,
+    };
+    if over_form && let Some(below) = state.screens.iter().rev().nth(1) {
         top = below;
     }
     match top {
@@ -99,6 +111,18 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
             widgets::status_bar(frame, status, theme, title, &right, demo);
             intake::render(i, frame, body, lang, theme);
         }
+        Screen::Card(_) => {
+            // Only when no form is below (never in practice): the box is drawn below.
+            let right = right.join(" · ");
+            widgets::status_bar(
+                frame,
+                status,
+                theme,
+                lang.t("card.status_title"),
+                &right,
+                demo,
+            );
+        }
         Screen::Dossiers(d) => {
             let right = right.join(" · ");
             widgets::status_bar(frame, status, theme, lang.t("list.title"), &right, demo);
@@ -109,6 +133,9 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
         && !matches!(c.phase, check::Phase::Diff(_))
     {
         check::render(c, frame, body, lang, theme);
+    }
+    if let Screen::Card(c) = state.screen() {
+        card::render(c, &state.reader_line(), frame, body, lang, theme);
     }
     for layer in &state.layers {
         layer.render(frame, body, &state.keymap, lang, theme);

@@ -24,11 +24,23 @@ pub struct Backend {
     pub server: Option<crate::server::RunningServer>,
 }
 
+/// The devices the app reads: a card service and a serial QR scanner.
+#[derive(Default)]
+pub struct Devices {
+    /// Starts the card service (PC/SC, or a virtual card in process).
+    pub card: Option<crate::card::service::CardStarter>,
+    /// A serial (CDC) QR scanner's device.
+    pub scanner: Option<std::path::PathBuf>,
+}
+
 /// The services the runtime carries effects out with.
 struct Services {
     store: StoreService,
     backend: Option<BackendService>,
     auto_sign_in: Option<(String, String)>,
+    card: Option<Box<dyn crate::card::service::CardLink>>,
+    /// Kept so the scanner thread runs as long as the app.
+    _scanner: Option<crate::card::serial_scanner::ScannerHandle>,
 }
 
 /// Starts the app in the terminal and runs it until the user quits.
@@ -37,6 +49,7 @@ pub fn run(
     store_path: std::path::PathBuf,
     busy_timeout: Duration,
     backend: Option<Backend>,
+    devices: Devices,
 ) -> io::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -62,10 +75,52 @@ pub fn run(
             }
             None => (None, None, None),
         };
+        let card = match devices.card {
+            Some(start) => {
+                let card_tx = tx.clone();
+                match start(Box::new(move |ev| {
+                    let _ = card_tx.send(Msg::Card(ev));
+                })) {
+                    Ok(link) => Some(link),
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot start the card service");
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let scanner = match devices.scanner {
+            Some(path) => {
+                let scan_tx = tx.clone();
+                let started = crate::card::serial_scanner::spawn(path, move |ev| {
+                    let msg = match ev {
+                        crate::card::serial_scanner::ScannerEvent::Line(text) => Msg::Scan {
+                            text,
+                            at: office_now(),
+                        },
+                        crate::card::serial_scanner::ScannerEvent::Problem(e) => {
+                            Msg::ScannerProblem(e)
+                        }
+                    };
+                    let _ = scan_tx.send(msg);
+                });
+                match started {
+                    Ok(h) => Some(h),
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot start the scanner thread");
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
         let services = Services {
             store,
             backend: backend_service,
             auto_sign_in,
+            card,
+            _scanner: scanner,
         };
         term::install_panic_hook();
         let mut tui = Tui::enter()?;
@@ -79,23 +134,62 @@ pub fn run(
     })
 }
 
+/// Office time now (Vietnam), for stamping scans.
+fn office_now() -> jiff::civil::DateTime {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(crate::clock::vn_tz())
+        .datetime()
+}
+
+/// Reads the terminal. Keys pass through the scan detector, so that a keyboard-wedge
+/// scanner's burst arrives as one `Msg::Scan`.
 fn spawn_input_reader(tx: UnboundedSender<Msg>) {
+    use super::scan::{Detector, Input};
     let spawned = std::thread::Builder::new()
         .name("input".into())
         .spawn(move || {
+            let mut detector = Detector::default();
+            let send = |inputs: Vec<Input>| {
+                inputs.into_iter().all(|i| {
+                    let msg = match i {
+                        Input::Key(k) => Msg::Key(k),
+                        Input::Scan(text) => Msg::Scan {
+                            text,
+                            at: office_now(),
+                        },
+                    };
+                    tx.send(msg).is_ok()
+                })
+            };
             loop {
+                if let Some(deadline) = detector.deadline() {
+                    let wait = deadline.saturating_duration_since(std::time::Instant::now());
+                    // Nothing arrived in time: the held keys were typed, not scanned.
+                    if matches!(event::poll(wait), Ok(false)) {
+                        if !send(detector.flush()) {
+                            return;
+                        }
+                        continue;
+                    }
+                }
                 let msg = match event::read() {
-                    Ok(Event::Key(k)) => Msg::Key(k),
+                    Ok(Event::Key(k)) => {
+                        if !send(detector.push(k, std::time::Instant::now())) {
+                            return;
+                        }
+                        continue;
+                    }
                     Ok(Event::Paste(s)) => Msg::Paste(s),
                     Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                     Ok(_) => continue,
                     Err(e) => {
                         tracing::info!(error = %e, "terminal input closed");
+                        let _ = send(detector.flush());
                         let _ = tx.send(Msg::Shutdown);
                         return;
                     }
                 };
-                if tx.send(msg).is_err() {
+                if !send(detector.flush()) || tx.send(msg).is_err() {
                     return;
                 }
             }
@@ -165,6 +259,11 @@ fn run_effects(
             Effect::Store(cmd) => {
                 if !services.store.send(cmd) {
                     tracing::error!("the store thread has stopped");
+                }
+            }
+            Effect::Card(cmd) => {
+                if let Some(c) = &services.card {
+                    c.send(cmd);
                 }
             }
             Effect::Backend(cmd) => {

@@ -7,5 +7,8 @@ pub mod dg13;
 pub mod mrz;
 pub mod qr;
 pub mod reader;
+pub mod serial_scanner;
+pub mod service;
 pub mod tlv;
+pub mod values;
 pub mod virtual_card;

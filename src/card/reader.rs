@@ -67,6 +67,24 @@ impl ReadError {
             ReadError::TooLarge => "card.too_large",
         }
     }
+
+    /// The message's arguments.
+    #[must_use]
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ReadError::Status { step, sw } => {
+                vec![("step", (*step).to_owned()), ("sw", format!("{sw:04X}"))]
+            }
+            ReadError::Mrz(e) => e.args(),
+            ReadError::Dg13(e) => e.args(),
+            ReadError::Tlv(e) => e.args(),
+            ReadError::IdMismatch { mrz, dg13 } => {
+                vec![("mrz", mrz.clone()), ("dg13", dg13.clone())]
+            }
+            ReadError::Transport(e) => vec![("error", e.clone())],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What a read brought back.
@@ -262,6 +280,31 @@ pub fn read(
         details,
         apdu_count: c.count,
     })
+}
+
+/// The data groups EF.COM lists (its tag list, `5C`), by number.
+#[must_use]
+pub fn com_groups(com: &[u8]) -> Vec<u8> {
+    let Ok(outer) = tlv::parse_first(com) else {
+        return Vec::new();
+    };
+    let Ok(inner) = tlv::children(&outer) else {
+        return Vec::new();
+    };
+    let Some(list) = inner.iter().find(|t| t.tag == 0x5C) else {
+        return Vec::new();
+    };
+    list.value
+        .iter()
+        .filter_map(|tag| match tag {
+            0x61 => Some(1),
+            0x75 => Some(2),
+            0x63 => Some(3),
+            0x76 => Some(4),
+            0x65..=0x70 => Some(tag - 0x65 + 5),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The MRZ inside DG1 (`61 { 5F1F mrz }`).

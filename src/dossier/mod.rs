@@ -155,6 +155,53 @@ impl Source {
     }
 }
 
+/// A card read into a person block: what it said, how it was read and how far it can
+/// be trusted (the dossier's evidence of the reading).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardReading {
+    /// `Chip` or `Qr`.
+    pub source: Source,
+    /// When it was read (office time).
+    pub at: DateTime,
+    /// What the card says, by population-database field.
+    pub values: population::CardValues,
+    /// The chip's passive authentication: `verified`, `signer_not_trusted` or `failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passive_auth: Option<String>,
+    /// The document signer, as its certificate names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    /// The trust given to the values taken from it.
+    pub trust: Trust,
+    /// The reader it was read with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader: Option<String>,
+    /// Command APDUs the read took.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apdu_count: Option<u32>,
+    /// Ngày cấp, as the card writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue_date: Option<String>,
+    /// Ngày hết hạn, as the card writes it ("Không thời hạn" for none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<String>,
+    /// Data groups the chip lists that motcua does not check yet (DG14, DG15: chip and
+    /// active authentication).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unchecked_groups: Vec<u8>,
+}
+
+impl CardReading {
+    /// The evidence its values carry.
+    #[must_use]
+    pub const fn evidence(&self) -> Evidence {
+        Evidence {
+            source: self.source,
+            trust: self.trust,
+        }
+    }
+}
+
 /// How far a value can be trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -522,6 +569,9 @@ pub struct Dossier {
     /// The household verification done for this dossier, kept as evidence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub household: Option<crate::household::HouseholdCheck>,
+    /// The cards read into the person blocks (chip or QR), kept as evidence.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cards: BTreeMap<Role, CardReading>,
 }
 
 const fn default_status() -> u8 {
@@ -549,6 +599,7 @@ impl Dossier {
             official: String::new(),
             population_checks: BTreeMap::new(),
             household: None,
+            cards: BTreeMap::new(),
         }
     }
 

@@ -602,46 +602,59 @@ pub fn take(person: &mut PersonForm, rows: &[Row], fields: &[PopField]) -> usize
         .iter()
         .filter(|r| r.takeable && fields.contains(&r.field))
     {
-        // Text from outside is kept as text: no control characters into the dossier.
-        let row = &Row {
-            db: crate::text::sanitize(&row.db).0,
-            ..row.clone()
-        };
-        match row.field.form_field() {
-            Some(PersonField::Sex) => {
-                person.sex = match row.db.as_str() {
-                    "Nam" => Some(Sex::Male),
-                    "Nữ" => Some(Sex::Female),
-                    _ => person.sex,
-                };
-                person.evidence.insert(PersonField::Sex, evidence);
-            }
-            Some(PersonField::Birth) => {
-                person.birth.clone_from(&row.db);
-                person.evidence.insert(PersonField::Birth, evidence);
-            }
-            Some(f) => {
-                let slot = match f {
-                    PersonField::Name => &mut person.name,
-                    PersonField::IdNumber => &mut person.id_number,
-                    _ => &mut person.address,
-                };
-                slot.clone_from(&row.db);
-                person.evidence.insert(f, evidence);
-            }
-            None => {
-                person.extra.insert(
-                    row.field,
-                    Sourced {
-                        value: row.db.clone(),
-                        evidence,
-                    },
-                );
-            }
-        }
+        put(person, row.field, &row.db, evidence);
         changed += 1;
     }
     changed
+}
+
+/// Takes what a card says into a person block with the card's evidence: the form boxes
+/// always, other fields only when the procedure keeps them (`kept`). Returns how many
+/// fields were set.
+pub fn take_card(
+    person: &mut PersonForm,
+    card: &CardValues,
+    evidence: Evidence,
+    kept: &[PopField],
+) -> usize {
+    let mut changed = 0;
+    for (field, value) in card {
+        if value.trim().is_empty() || (field.form_field().is_none() && !kept.contains(field)) {
+            continue;
+        }
+        put(person, *field, value, evidence);
+        changed += 1;
+    }
+    changed
+}
+
+/// Sets one field of a person block from outside text (sanitised: no control
+/// characters into the dossier) with its evidence.
+fn put(person: &mut PersonForm, field: PopField, value: &str, evidence: Evidence) {
+    let value = crate::text::sanitize(value.trim()).0;
+    match field.form_field() {
+        Some(PersonField::Sex) => {
+            person.sex = match value.as_str() {
+                "Nam" => Some(Sex::Male),
+                "Nữ" => Some(Sex::Female),
+                _ => person.sex,
+            };
+            person.evidence.insert(PersonField::Sex, evidence);
+        }
+        Some(f) => {
+            let slot = match f {
+                PersonField::Name => &mut person.name,
+                PersonField::IdNumber => &mut person.id_number,
+                PersonField::Birth => &mut person.birth,
+                _ => &mut person.address,
+            };
+            *slot = value;
+            person.evidence.insert(f, evidence);
+        }
+        None => {
+            person.extra.insert(field, Sourced { value, evidence });
+        }
+    }
 }
 
 /// The rows "take all that differ" marks.

@@ -125,7 +125,7 @@ impl CheckState {
             procedure_code: dossier.procedure.code.clone(),
             kept: population::kept_fields(&dossier.procedure.population_fields),
             form: form.clone(),
-            card: None,
+            card: dossier.cards.get(&role).map(|c| c.values.clone()),
             today,
             inputs,
             doc,

@@ -87,6 +87,8 @@ pub enum Ask {
     NothingToUndo,
     /// Open the household verification.
     Household,
+    /// Read a citizen's card into this person block.
+    ReadCard(Role),
     /// Close the form.
     Close,
     /// The action is not for this screen.
@@ -293,6 +295,14 @@ impl IntakeState {
             }
             (Mode::Edit, Action::PopulationCheck) => return Ask::Check(self.check_role()),
             (Mode::Edit, Action::Household) => return Ask::Household,
+            (Mode::Edit, Action::ReadCard) => {
+                // The block the cursor is in; elsewhere the submitter (who is at the desk).
+                let role = match self.focused() {
+                    FieldId::Person(role, _) => role,
+                    _ => Role::Submitter,
+                };
+                return Ask::ReadCard(role);
+            }
             (Mode::Edit, Action::UndoTake) => {
                 let Some((role, before)) = self.undo.take() else {
                     return Ask::NothingToUndo;
@@ -334,6 +344,24 @@ impl IntakeState {
             self.load_input();
             self.changed();
         }
+        n
+    }
+
+    /// Takes what a card says into a person block (undoable once) and keeps the reading
+    /// as evidence. Returns how many fields were set.
+    pub fn take_card(&mut self, role: Role, reading: crate::dossier::CardReading) -> usize {
+        let before = self.dossier.person(role).clone();
+        let kept = population::kept_fields(&self.dossier.procedure.population_fields);
+        let n = population::take_card(
+            self.dossier.person_mut(role),
+            &reading.values,
+            reading.evidence(),
+            &kept,
+        );
+        self.dossier.cards.insert(role, reading);
+        self.undo = Some((role, before));
+        self.load_input();
+        self.changed();
         n
     }
 

@@ -3,6 +3,7 @@
 //! for free text in a focused field.
 
 pub mod audit;
+pub mod card;
 pub mod check;
 pub mod dossiers;
 pub mod household;

@@ -29,6 +29,7 @@ pub fn state(lang: Lang, mono: bool, width: u16, height: u16) -> State {
         calendar: motcua::calendar::office::OfficeCalendar::default(),
         export_dir: std::env::temp_dir().join("motcua-test-exports"),
         household_concurrency: 4,
+        card_service: true,
         backend: motcua::app::BackendMode::None,
     };
     State::new(opts, width, height)
