@@ -311,6 +311,29 @@ impl Session {
         Ok(out)
     }
 
+    /// Protects a READ BINARY at `offset` asking for `le` bytes (1 to 65536) as an
+    /// extended-length APDU: DO97 carries two bytes of Le, the command has a three-byte
+    /// Lc and a two-byte Le. For cards that announce extended length.
+    pub fn protect_read_extended(&mut self, offset: u16, le: usize) -> Vec<u8> {
+        let header = [0x0C, 0xB0, (offset >> 8) as u8, (offset & 0xFF) as u8];
+        let le16 = if le >= 0x1_0000 { 0 } else { le as u16 };
+        let mut dos = vec![0x97, 0x02];
+        dos.extend(le16.to_be_bytes());
+        let ssc = self.next_ssc();
+        let mut n = ssc.to_vec();
+        n.extend(pad(&header));
+        n.extend(&dos);
+        let cc = mac(&self.mac, &pad(&n));
+        dos.extend([0x8E, 0x08]);
+        dos.extend(cc);
+        let mut out = header.to_vec();
+        out.push(0x00);
+        out.extend((dos.len() as u16).to_be_bytes());
+        out.extend(dos);
+        out.extend([0x00, 0x00]);
+        out
+    }
+
     /// Unprotects a response (`data ‖ SW1 SW2`): checks the MAC over DO87/DO99, then
     /// returns the decrypted data and the status the card put in DO99.
     pub fn unprotect(&mut self, response: &[u8]) -> Result<(Vec<u8>, [u8; 2]), SmError> {
@@ -370,8 +393,9 @@ pub struct Command {
     /// CLA (without the SM bits), INS, P1, P2.
     pub header: [u8; 4],
     pub data: Vec<u8>,
-    /// Le (0 meaning 256), when the command asks for data.
-    pub le: Option<u8>,
+    /// How many bytes the command asks for (Le, with a short 0 read as 256 and an
+    /// extended 0 as 65536), when it asks for data.
+    pub le: Option<usize>,
 }
 
 impl Session {
@@ -382,8 +406,13 @@ impl Session {
             return Err(SmError::Malformed);
         }
         let header = [apdu[0], apdu[1], apdu[2], apdu[3]];
-        let lc = usize::from(apdu[4]);
-        let body = apdu.get(5..5 + lc).ok_or(SmError::Malformed)?;
+        // Extended length: a zero byte, then a two-byte Lc.
+        let (lc, start) = if apdu[4] == 0 && apdu.len() > 7 {
+            (usize::from(u16::from_be_bytes([apdu[5], apdu[6]])), 7)
+        } else {
+            (usize::from(apdu[4]), 5)
+        };
+        let body = apdu.get(start..start + lc).ok_or(SmError::Malformed)?;
         let mut data = Vec::new();
         let mut le = None;
         let mut covered = Vec::new();
@@ -400,7 +429,12 @@ impl Session {
                     covered.extend_from_slice(whole);
                 }
                 (0x97, [n]) => {
-                    le = Some(*n);
+                    le = Some(if *n == 0 { 256 } else { usize::from(*n) });
+                    covered.extend_from_slice(whole);
+                }
+                (0x97, [a, b]) => {
+                    let n = usize::from(u16::from_be_bytes([*a, *b]));
+                    le = Some(if n == 0 { 0x1_0000 } else { n });
                     covered.extend_from_slice(whole);
                 }
                 (0x8E, v) => cc = Some(v),

@@ -23,9 +23,62 @@ pub const MAX_READ: usize = 0xE0;
 /// Largest file read (a DG2 photo is far below it).
 pub const MAX_FILE: usize = 64 * 1024;
 
+/// The most data one protected READ BINARY asks for from a card that takes
+/// extended-length commands: a DG2 photo in one or two commands.
+pub const MAX_READ_EXTENDED: usize = 0x7F00;
+
 /// Sends one command APDU and returns the response (data ‖ SW1 SW2).
 pub trait Transport {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, String>;
+
+    /// Whether the card takes extended-length commands (its ATR says so).
+    fn extended_length(&self) -> bool {
+        false
+    }
+}
+
+/// Whether an ATR announces extended Lc and Le: the card capabilities in its
+/// historical bytes (compact-TLV tag 7, third byte, bit 7; ISO/IEC 7816-4 §12.1.1.9).
+#[must_use]
+pub fn atr_supports_extended(atr: &[u8]) -> bool {
+    // T0 gives the number of historical bytes; skip the interface bytes to reach them.
+    let Some(&t0) = atr.get(1) else {
+        return false;
+    };
+    let k = usize::from(t0 & 0x0F);
+    let mut i = 2;
+    let mut y = t0 >> 4;
+    loop {
+        let present = y.count_ones() as usize;
+        let td = if y & 0x8 != 0 {
+            atr.get(i + present - 1).copied()
+        } else {
+            None
+        };
+        i += present;
+        match td {
+            Some(td) => y = td >> 4,
+            None => break,
+        }
+    }
+    let Some(hist) = atr.get(i..i + k) else {
+        return false;
+    };
+    // Category 0x80: compact-TLV objects follow.
+    let Some((&0x80, mut rest)) = hist.split_first() else {
+        return false;
+    };
+    while let Some((&tl, tail)) = rest.split_first() {
+        let (tag, len) = (tl >> 4, usize::from(tl & 0x0F));
+        let Some(value) = tail.get(..len) else {
+            return false;
+        };
+        if tag == 7 && len >= 3 {
+            return value[2] & 0x40 != 0;
+        }
+        rest = &tail[len..];
+    }
+    false
 }
 
 /// Why a read stopped.
@@ -93,6 +146,8 @@ pub struct CardRead {
     pub com: Vec<u8>,
     pub dg1: Vec<u8>,
     pub dg13: Vec<u8>,
+    /// DG2 (the face), when it was asked for and the card has it.
+    pub dg2: Option<Vec<u8>>,
     /// EF.SOD, for passive authentication (`None` if the card has none).
     pub sod: Option<Vec<u8>>,
     pub td1: Td1,
@@ -104,6 +159,8 @@ pub struct CardRead {
 struct Counted<'a> {
     t: &'a mut dyn Transport,
     count: usize,
+    /// The most one READ BINARY asks for.
+    max_read: usize,
 }
 
 impl Counted<'_> {
@@ -119,8 +176,16 @@ impl Counted<'_> {
 
     fn send_sm(&mut self, s: &mut bac::Session, apdu: &[u8]) -> Result<(Vec<u8>, u16), ReadError> {
         let protected = s.protect(apdu).map_err(ReadError::Sm)?;
+        self.exchange(s, &protected)
+    }
+
+    fn exchange(
+        &mut self,
+        s: &mut bac::Session,
+        protected: &[u8],
+    ) -> Result<(Vec<u8>, u16), ReadError> {
         self.count += 1;
-        let r = self.t.transmit(&protected).map_err(ReadError::Transport)?;
+        let r = self.t.transmit(protected).map_err(ReadError::Transport)?;
         if r.len() == 2 {
             // A plain status: the card dropped secure messaging (6987/6988) or refused.
             let sw = u16::from_be_bytes([r[0], r[1]]);
@@ -149,14 +214,14 @@ impl Counted<'_> {
         }
         // The first read takes as much as one response holds; its TLV header says the
         // file's length.
-        let mut out = self.read_binary(s, 0, MAX_READ, step)?;
+        let mut out = self.read_binary(s, 0, self.max_read, step)?;
         let total = tlv::peek_header(&out).map_err(ReadError::Tlv)?.total_len();
         if total > MAX_FILE {
             return Err(ReadError::TooLarge);
         }
         out.truncate(total);
         while out.len() < total {
-            let want = (total - out.len()).min(MAX_READ);
+            let want = (total - out.len()).min(self.max_read);
             let chunk = self.read_binary(s, out.len(), want, step)?;
             if chunk.is_empty() {
                 return Err(ReadError::Status { step, sw: 0x6282 });
@@ -179,8 +244,13 @@ impl Counted<'_> {
             .filter(|o| *o <= 0x7FFF)
             .ok_or(ReadError::TooLarge)?;
         let [p1, p2] = off.to_be_bytes();
-        let le = u8::try_from(len).unwrap_or(0);
-        let (data, sw) = self.send_sm(s, &[0x00, 0xB0, p1, p2, le])?;
+        let (data, sw) = if len > 256 {
+            let apdu = s.protect_read_extended(off, len);
+            self.exchange(s, &apdu)?
+        } else {
+            let le = u8::try_from(len).unwrap_or(0);
+            self.send_sm(s, &[0x00, 0xB0, p1, p2, le])?
+        };
         match sw {
             // 6282: end of file reached before Le bytes (a short file).
             0x9000 | 0x6282 => Ok(data),
@@ -196,7 +266,29 @@ pub fn read(
     bac_info: &str,
     random: &mut dyn FnMut(&mut [u8]),
 ) -> Result<CardRead, ReadError> {
-    let mut c = Counted { t, count: 0 };
+    read_with(t, bac_info, random, false, &mut |_| {})
+}
+
+/// [`read`], with DG2 (the face image) when `want_dg2`, and `progress` told the name of
+/// each step as it starts.
+pub fn read_with(
+    t: &mut dyn Transport,
+    bac_info: &str,
+    random: &mut dyn FnMut(&mut [u8]),
+    want_dg2: bool,
+    progress: &mut dyn FnMut(&'static str),
+) -> Result<CardRead, ReadError> {
+    let max_read = if t.extended_length() {
+        MAX_READ_EXTENDED
+    } else {
+        MAX_READ
+    };
+    let mut c = Counted {
+        t,
+        count: 0,
+        max_read,
+    };
+    progress("BAC");
     let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x07];
     select.extend(AID);
     match c.send(&select)?.1 {
@@ -242,24 +334,34 @@ pub fn read(
             SmError::AuthFailed => ReadError::WrongKey,
             e => ReadError::Sm(e),
         })?;
+    progress("EF.COM");
     let com = c
         .read_file(&mut session, EF_COM, "EF.COM")?
         .ok_or(ReadError::Status {
             step: "EF.COM",
             sw: 0x6A82,
         })?;
+    progress("DG1");
     let dg1 = c
         .read_file(&mut session, EF_DG1, "DG1")?
         .ok_or(ReadError::Status {
             step: "DG1",
             sw: 0x6A82,
         })?;
+    progress("DG13");
     let dg13 = c
         .read_file(&mut session, EF_DG13, "DG13")?
         .ok_or(ReadError::Status {
             step: "DG13",
             sw: 0x6A82,
         })?;
+    let dg2 = if want_dg2 && com_groups(&com).contains(&2) {
+        progress("DG2");
+        c.read_file(&mut session, EF_DG2, "DG2")?
+    } else {
+        None
+    };
+    progress("EF.SOD");
     let sod = c.read_file(&mut session, EF_SOD, "EF.SOD")?;
     let td1 = mrz_of(&dg1)?;
     let details = dg13::parse(&dg13).map_err(ReadError::Dg13)?;
@@ -275,6 +377,7 @@ pub fn read(
         com,
         dg1,
         dg13,
+        dg2,
         sod,
         td1,
         details,
@@ -317,4 +420,36 @@ pub fn mrz_of(dg1: &[u8]) -> Result<Td1, ReadError> {
         .map(|t| String::from_utf8_lossy(t.value).into_owned())
         .unwrap_or_default();
     mrz::parse_td1(&text).map_err(ReadError::Mrz)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_atr_says_whether_the_card_takes_extended_length() {
+        // T0 = 0x8A: TD1 follows, 10 historical bytes; TD1 = 0x80: TD2 follows; TD2 = 0x01.
+        // Historical bytes: category 80, card capabilities 73 with byte 3 = C0.
+        let with = [
+            0x3B, 0x8A, 0x80, 0x01, 0x80, 0x73, 0x00, 0x21, 0xC0, 0x31, 0xC1, 0x41, 0x00, 0x00,
+            0x00,
+        ];
+        assert!(atr_supports_extended(&with));
+        let mut without = with;
+        without[8] = 0x80;
+        assert!(!atr_supports_extended(&without));
+        assert!(!atr_supports_extended(&[0x3B]));
+        assert!(!atr_supports_extended(&[0x3B, 0x8F, 0x80]));
+        assert!(!atr_supports_extended(&[]));
+    }
+
+    #[test]
+    fn com_lists_data_groups_by_number() {
+        let com = tlv::encode(
+            0x60,
+            &tlv::encode(0x5C, &[0x61, 0x75, 0x63, 0x76, 0x6D, 0x6E, 0x6F]),
+        );
+        assert_eq!(com_groups(&com), [1, 2, 3, 4, 13, 14, 15]);
+        assert!(com_groups(&[0x60, 0x05]).is_empty());
+    }
 }

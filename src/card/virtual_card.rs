@@ -40,6 +40,8 @@ pub struct VirtualCard {
     counter: u64,
     /// Test switch: answer nothing (the card was pulled) after this many APDUs.
     pub pull_after: Option<usize>,
+    /// The card takes extended-length commands (and says so to the transport).
+    pub extended: bool,
     apdus: usize,
 }
 
@@ -91,6 +93,7 @@ impl VirtualCard {
             app_selected: false,
             counter: seed,
             pull_after: None,
+            extended: false,
             apdus: 0,
         })
     }
@@ -141,8 +144,13 @@ impl VirtualCard {
             (0xB0, _) => {
                 let offset = usize::from(u16::from_be_bytes([cmd.header[2], cmd.header[3]]));
                 let want = match cmd.le {
-                    Some(0) => 256,
-                    Some(n) => usize::from(n),
+                    // A card without extended length refuses a longer Le (wrong length).
+                    Some(n) if n > 256 && !self.extended => {
+                        let out = s.protect_response(&[], [0x67, 0x00]);
+                        self.session = Some(s);
+                        return out;
+                    }
+                    Some(n) => n,
                     None => 0,
                 };
                 match self.selected.and_then(|f| self.files.get(&f)) {
@@ -164,6 +172,10 @@ impl VirtualCard {
 }
 
 impl Transport for VirtualCard {
+    fn extended_length(&self) -> bool {
+        self.extended
+    }
+
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, String> {
         self.apdus += 1;
         if self.pull_after.is_some_and(|n| self.apdus > n) {
@@ -333,6 +345,70 @@ mod tests {
             read.details.identifying_features.map(|s| s.len()),
             Some(600)
         );
+    }
+
+    #[test]
+    fn extended_length_reads_the_photo_in_one_command_when_the_card_takes_it() {
+        let h = holder();
+        let mut card = VirtualCard::new(&h, 4).unwrap();
+        let short =
+            reader::read_with(&mut card, &info(&h), &mut nonce(), true, &mut |_| {}).unwrap();
+        let dg2 = short.dg2.clone().expect("DG2 read when asked for");
+        assert_eq!(Some(dg2.as_slice()), card.file(reader::EF_DG2));
+        // Short APDUs: DG2 alone takes 1 + ceil(len / 224) commands.
+        let dg2_short = 1 + dg2.len().div_ceil(reader::MAX_READ);
+        assert_eq!(short.apdu_count, minimum(&short) + dg2_short);
+        let mut card = VirtualCard::new(&h, 4).unwrap();
+        card.extended = true;
+        let mut steps = Vec::new();
+        let long = reader::read_with(&mut card, &info(&h), &mut nonce(), true, &mut |s| {
+            steps.push(s);
+        })
+        .unwrap();
+        assert_eq!(long.dg2, short.dg2);
+        assert_eq!(long.details, short.details);
+        // Every file in one READ BINARY after its select.
+        assert_eq!(long.apdu_count, 3 + 2 * 4 + 1);
+        assert_eq!(steps, ["BAC", "EF.COM", "DG1", "DG13", "DG2", "EF.SOD"]);
+        // Not asked for: no DG2.
+        let mut card = VirtualCard::new(&h, 4).unwrap();
+        assert_eq!(
+            reader::read(&mut card, &info(&h), &mut nonce())
+                .unwrap()
+                .dg2,
+            None
+        );
+    }
+
+    #[test]
+    fn a_card_without_extended_length_refuses_a_long_le() {
+        let h = holder();
+        let mut card = VirtualCard::new(&h, 5).unwrap();
+        let mut s = handshake(&mut card, &h);
+        let select = s
+            .protect(&[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x01, 0x02])
+            .unwrap();
+        let r = card.transmit(&select).unwrap();
+        assert_eq!(s.unprotect(&r).unwrap().1, [0x90, 0x00]);
+        let read = s.protect_read_extended(0, 1000);
+        let r = card.transmit(&read).unwrap();
+        assert_eq!(s.unprotect(&r).unwrap(), (Vec::new(), [0x67, 0x00]));
+    }
+
+    /// Select, challenge and BAC by hand: the session the terminal holds.
+    fn handshake(card: &mut VirtualCard, h: &Holder) -> bac::Session {
+        let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x07];
+        select.extend(reader::AID);
+        assert_eq!(card.transmit(&select).unwrap(), [0x90, 0x00]);
+        let c = card.transmit(&[0x00, 0x84, 0x00, 0x00, 0x08]).unwrap();
+        let rnd_ic: [u8; 8] = c[..8].try_into().unwrap();
+        let keys = BacKeys::from_mrz_info(&info(h));
+        let (rnd_ifd, k_ifd) = ([1u8; 8], [2u8; 16]);
+        let mut auth = vec![0x00, 0x82, 0x00, 0x00, 0x28];
+        auth.extend(bac::authenticate_data(&keys, &rnd_ic, &rnd_ifd, &k_ifd));
+        auth.push(0x28);
+        let answer = card.transmit(&auth).unwrap();
+        bac::finish_authentication(&keys, &answer[..40], &rnd_ic, &rnd_ifd, &k_ifd).unwrap()
     }
 
     #[test]
