@@ -272,6 +272,15 @@ pub fn children<'a>(t: &Tlv<'a>) -> Result<Vec<Tlv<'a>>, TlvError> {
     .collect()
 }
 
+/// The whole element `t` (tag, length and value) as it stands in `input`, the bytes
+/// first given to [`parse_all`] or [`parse_first`] (what a signature covers); `None` if
+/// `t` was not read from `input`.
+#[must_use]
+pub fn raw<'a>(input: &'a [u8], t: &Tlv<'_>) -> Option<&'a [u8]> {
+    let end = t.value_offset.checked_add(t.value.len())?;
+    input.get(t.offset..end)
+}
+
 /// Encodes one element: the tag's bytes (big-endian, without leading zero bytes; tag
 /// `0` is the byte `00`), the length in the shortest form, then the value.
 ///
@@ -395,6 +404,15 @@ mod tests {
             TlvErrorKind::TruncatedLength
         );
         assert_eq!(parse_all(&[]).unwrap(), []);
+        // The raw bytes of a child, header included.
+        let t = parse_first(&outer[2..]).unwrap();
+        let kids = children(&t).unwrap();
+        assert_eq!(
+            raw(&outer[2..], &kids[1]).unwrap(),
+            &encode(0x0C, "Hà".as_bytes())[..]
+        );
+        assert_eq!(raw(&outer[2..], &t).unwrap(), &outer[2..]);
+        assert_eq!(raw(&outer[..4], &t), None);
     }
 
     #[test]
