@@ -1,12 +1,16 @@
 //! The CCCD (Vietnamese citizen identity card): its QR code, and the chip — MRZ, DG13,
 //! BAC and secure messaging, the read over any APDU transport, passive authentication
 //! (the EF.SOD's signature and hashes, X.509, a test PKI), and a virtual card.
-//! No reader I/O here: a transport is given.
+//! Device I/O lives in three modules only: `pcsc_service` (the card service, on its own
+//! thread, over PC/SC), `vpcd` (the virtual card served to pcscd's virtual reader) and
+//! `serial_scanner` (a serial QR scanner, on its own thread).
 
 pub mod bac;
 pub mod dg13;
+pub mod holder_file;
 pub mod mrz;
 pub mod pa;
+pub mod pcsc_service;
 pub mod qr;
 pub mod reader;
 pub mod serial_scanner;
@@ -16,3 +20,4 @@ pub mod tlv;
 pub mod values;
 pub mod virtual_card;
 pub mod x509;
+pub mod vpcd;
