@@ -16,6 +16,7 @@ use crate::paths::Paths;
 use crate::store::Store;
 use crate::theme::Theme;
 
+mod card;
 mod household;
 mod population;
 
@@ -88,6 +89,11 @@ pub enum Command {
     Qr {
         #[command(subcommand)]
         command: QrCommand,
+    },
+    /// Card readers (PC/SC), and a virtual CCCD for pcscd's virtual reader.
+    Card {
+        #[command(subcommand)]
+        command: card::CardCommand,
     },
 }
 
@@ -309,6 +315,7 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
         Some(Command::Qr {
             command: QrCommand::Parse { text, json },
         }) => qr_parse(lang, text.as_deref(), json),
+        Some(Command::Card { command }) => card::run(&config, &command),
     }
 }
 
