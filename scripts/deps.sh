@@ -4,9 +4,11 @@
 #        scripts/deps.sh --test     (build, run and the whole test suite)
 set -euo pipefail
 
-packages=(build-essential pkg-config)
+# libpcsclite-dev: the card service links libpcsclite (PC/SC).
+packages=(build-essential pkg-config libpcsclite-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=()
+  # pcscd with vsmartcard's virtual reader driver, for the end-to-end card test.
+  packages+=(pcscd vsmartcard-vpcd)
 fi
 
 missing=()

@@ -4,4 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh --test
 export CI="${CI:-true}"
+# The card test reads a virtual card through a real pcscd (vpcd's virtual reader).
+trap 'bash scripts/pcscd.sh stop' EXIT
+bash scripts/pcscd.sh start
+export MOTCUA_PCSC_E2E=1
 cargo test --locked "$@"
