@@ -315,7 +315,7 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
         Some(Command::Qr {
             command: QrCommand::Parse { text, json },
         }) => qr_parse(lang, text.as_deref(), json),
-        Some(Command::Card { command }) => card::run(&config, &command),
+        Some(Command::Card { command }) => card::run(paths, &config, &command),
     }
 }
 
@@ -720,6 +720,7 @@ fn run_tui(paths: &Paths, config: &Config) -> Result<(), Failure> {
         term.as_deref(),
     );
     let (backend, mode, profile) = connect_backend(paths, config)?;
+    let demo = mode == app::BackendMode::Demo;
     let opts = Options {
         lang,
         theme,
@@ -742,17 +743,60 @@ fn run_tui(paths: &Paths, config: &Config) -> Result<(), Failure> {
         paths.store_file(&profile),
         Duration::from_millis(config.store.busy_timeout_ms),
         Some(backend),
-        devices(paths, config),
+        devices(paths, config, demo),
     )
     .map_err(|e| Failure::runtime(lang.f("cli.terminal_error", &[("error", &e)])))
 }
 
-/// The card service and the serial scanner the configuration asks for.
-fn devices(_paths: &Paths, config: &Config) -> app::runtime::Devices {
+/// The card service and the serial scanner the configuration asks for. The demo reads
+/// PC/SC readers when pcscd has one, else a virtual card in process; its CSCA folder is
+/// its own, holding the test CSCA the virtual cards are signed under.
+fn devices(paths: &Paths, config: &Config, demo: bool) -> app::runtime::Devices {
+    use crate::card::{pcsc_service, service, testpki::TestPki, virtual_card};
     let device = config.scanner.serial_device.trim();
+    let scanner = (!device.is_empty()).then(|| PathBuf::from(device));
+    if !config.card.enabled {
+        return app::runtime::Devices {
+            card: None,
+            scanner,
+        };
+    }
+    let mut csca = card::csca_dir(paths, config);
+    if demo && config.card.csca_dir.trim().is_empty() {
+        csca = paths.data_dir.join(DEMO_PROFILE).join("csca");
+        let pem = csca.join("motcua-test-csca.pem");
+        if let Err(e) = std::fs::create_dir_all(&csca)
+            .and_then(|()| std::fs::write(&pem, TestPki::generate(1).csca_pem()))
+        {
+            tracing::warn!(error = %e, "cannot write the demo CSCA");
+        }
+    }
+    let readers = pcsc_service::list_readers().unwrap_or_default();
+    let card: service::CardStarter = if demo && readers.is_empty() {
+        tracing::info!("demo: no PC/SC reader, the virtual card is read in process");
+        match virtual_card::VirtualCard::new(&virtual_card::demo_holder(), 1) {
+            Ok(mut c) => {
+                c.sign(&TestPki::generate(1));
+                service::spawn_virtual(c, Some(csca))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the demo card cannot be built");
+                return app::runtime::Devices {
+                    card: None,
+                    scanner,
+                };
+            }
+        }
+    } else {
+        let mut cfg = pcsc_service::ServiceConfig::from_setting(&config.card.reader);
+        cfg.csca_dir = Some(csca);
+        Box::new(move |sink: service::Sink| {
+            Ok(Box::new(pcsc_service::spawn(cfg, sink)) as Box<dyn service::CardLink>)
+        })
+    };
     app::runtime::Devices {
-        card: None,
-        scanner: (!device.is_empty()).then(|| PathBuf::from(device)),
+        card: Some(card),
+        scanner,
     }
 }
 

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use jiff::civil::date;
 use motcua::card::mrz;
 use motcua::card::pcsc_service::{
-    self, CardCmd, CardEvent, CardHandle, ReaderState, ServiceConfig, ServiceError,
+    self, CardCmd, CardEvent, CardHandle, ChipRead, ReaderState, ServiceConfig, ServiceError,
 };
 use motcua::card::reader::{self, CardRead, ReadError};
 use motcua::card::virtual_card::{VirtualCard, demo_holder};
@@ -114,11 +114,12 @@ struct Service {
 }
 
 impl Service {
-    fn start() -> Self {
+    fn start(csca_dir: &Path) -> Self {
         let (tx, events) = mpsc::channel();
         let handle = pcsc_service::spawn(
             ServiceConfig {
                 reader: Some(READER.into()),
+                csca_dir: Some(csca_dir.to_path_buf()),
             },
             move |ev| {
                 let _ = tx.send(ev);
@@ -165,12 +166,12 @@ impl Service {
         let started = Instant::now();
         let id = self.send_read(bac_info);
         let (result, _) = self.done(id);
-        (result, started.elapsed())
+        (result.map(|c| c.read), started.elapsed())
     }
 
     /// Waits for read `id`'s answer; returns it with the progress steps seen (each must
     /// belong to this read).
-    fn done(&self, id: u64) -> (Result<CardRead, ServiceError>, Vec<&'static str>) {
+    fn done(&self, id: u64) -> (Result<Box<ChipRead>, ServiceError>, Vec<&'static str>) {
         let deadline = Instant::now() + READ_WAIT;
         let mut steps = Vec::new();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
@@ -270,28 +271,36 @@ fn reading_a_virtual_cccd_through_pcscd_and_vpcd() {
     // The same read in process: the APDU count over PC/SC must be the same.
     let expected = {
         let mut card = VirtualCard::new(&h, 1).unwrap();
+        card.sign(&motcua::card::testpki::TestPki::generate(1));
         let mut zero = |b: &mut [u8]| b.fill(0);
         reader::read(&mut card, &info, &mut zero).unwrap()
     };
 
-    let mut service = Service::start();
+    let csca = dir.path().join("csca");
+    let mut service = Service::start(&csca);
 
     // (a) A card in the reader: the service says so; a read brings DG13 back. First
     // the reader must be empty (pcscd sees a card that went away when it next polls).
     service.wait_state(&ready(false), "(a) an empty reader first", None);
-    let mut card = virtual_card(dir.path(), "card-a", &[]);
+    // The card writes the test CSCA that signed its EF.SOD into the service's folder.
+    let csca_arg = csca.to_str().unwrap();
+    let mut card = virtual_card(dir.path(), "card-a", &["--csca-out", csca_arg]);
     service.wait_state(&ready(true), "(a) card inserted", Some(&card));
     let mut times = Vec::new();
     let mut apdus = 0;
     let id = service.send_read(&info);
     let (first, steps) = service.done(id);
-    assert!(first.is_ok(), "{first:?}");
+    let chip = first.unwrap_or_else(|e| panic!("(a) {e:?}; card's log:\n{}", card.log()));
+    assert_eq!(chip.pa.level, "verified", "{:?}", chip.pa);
+    assert!(chip.read.sod.is_some());
+    assert_eq!(chip.reader, READER);
     assert_eq!(
         steps,
         [
             pcsc_service::STEP_CONNECT,
             pcsc_service::STEP_AUTHENTICATE,
-            pcsc_service::STEP_READ
+            pcsc_service::STEP_READ,
+            pcsc_service::STEP_VERIFY
         ]
     );
     for _ in 0..5 {
@@ -382,6 +391,88 @@ fn reading_a_virtual_cccd_through_pcscd_and_vpcd() {
         .and_then(|a| a.iter().find(|r| r["name"] == READER))
         .unwrap_or_else(|| panic!("{READER} not listed: {list}"));
     assert_eq!(entry["card"], true, "{list}");
+
+    // `motcua card read --json` through pcscd: card c was signed under another test
+    // CSCA (seed 9) than the one in the folder: its signer is not trusted.
+    let out = output(motcua(dir.path()).args([
+        "card",
+        "read",
+        "--reader",
+        READER,
+        "--id",
+        "001099000123",
+        "--dob",
+        "02/01/1950",
+        "--expiry",
+        "none",
+        "--csca",
+        csca_arg,
+        "--json",
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["full_name"], "Nguyễn Văn An", "{json}");
+    assert_eq!(json["expiry_date"], serde_json::Value::Null, "{json}");
+    assert_eq!(
+        json["passive_authentication"], "signer_not_trusted",
+        "{json}"
+    );
+    assert_eq!(json["mrz"]["id_number"], "001099000123", "{json}");
+    assert!(
+        json["apdu_count"].as_u64().is_some_and(|n| n > 10),
+        "{json}"
+    );
+    drop(card);
+    service.wait_state(&ready(false), "(f) card c removed", None);
+
+    // (f) DG13 changed after signing: passive authentication fails, by DG13's hash.
+    let h = demo_holder();
+    let info = mrz::bac_key_seed_input(&h.id_number, h.birth, h.expiry).unwrap();
+    let card = virtual_card(dir.path(), "card-f", &["--tamper", "dg13"]);
+    service.wait_state(&ready(true), "(f) tampered card inserted", Some(&card));
+    let id = service.send_read(&info);
+    let chip = service
+        .done(id)
+        .0
+        .unwrap_or_else(|e| panic!("(f) {e:?}; card's log:\n{}", card.log()));
+    assert_eq!(
+        chip.read.details.full_name.as_deref(),
+        Some("Nguyễn Văn Giả")
+    );
+    assert_eq!(chip.pa.level, "failed", "{:?}", chip.pa);
+    assert!(
+        chip.pa
+            .reasons
+            .iter()
+            .any(|(k, _)| *k == "pa.reason.dg_hash_mismatch"),
+        "{:?}",
+        chip.pa
+    );
+    // The same card through the CLI, with the right CSCA: still failed.
+    let out = output(motcua(dir.path()).args([
+        "card",
+        "read",
+        "--id",
+        &h.id_number,
+        "--dob",
+        "14/05/1992",
+        "--expiry",
+        "14/05/2032",
+        "--csca",
+        csca_arg,
+        "--json",
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["passive_authentication"], "failed", "{json}");
 
     // The service stops promptly when dropped.
     let started = Instant::now();

@@ -954,3 +954,223 @@ fn a_stale_answer_is_logged_but_not_shown() {
     assert_eq!(symbol(row(&screen, "Họ và tên")), '≈');
     assert!(row(&screen, "Họ và tên").contains("LÊ THỊ THU HÀ"));
 }
+
+// ---------------------------------------------------------------------------
+// Reading the card (F5) into the form, and the Card column of the diff
+
+const QR: &str = "079192019782||Lê Thị Thu Hà|14051992|Nữ|Số 25 đường Nguyễn Thị Minh Khai, Phường Bến Thành, Thành phố Hồ Chí Minh|10082021";
+
+fn card_phase(s: &State) -> &motcua::screens::card::Phase {
+    match s.screen() {
+        Screen::Card(c) => &c.phase,
+        _ => panic!("the card screen is not on top"),
+    }
+}
+
+/// The read the app asked the card service for.
+fn card_read_sent(effects: &[Effect]) -> (u64, String) {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Card(motcua::card::service::CardCmd::Read { id, bac_info, .. }) => {
+                Some((*id, bac_info.clone()))
+            }
+            _ => None,
+        })
+        .expect("a read sent to the card service")
+}
+
+/// The demo's virtual card read for real in process, authenticated against a folder
+/// holding (or not) the test CSCA that signed it.
+fn chip_read(bac_info: &str, trusted: bool, tamper: bool) -> Box<motcua::card::service::ChipRead> {
+    use motcua::card::{dg13, reader, service, testpki::TestPki, virtual_card};
+    let pki = TestPki::generate(1);
+    let dir = tempfile::tempdir().unwrap();
+    if trusted {
+        std::fs::write(dir.path().join("csca.pem"), pki.csca_pem()).unwrap();
+    }
+    let holder = virtual_card::demo_holder();
+    let mut card = virtual_card::VirtualCard::new(&holder, 1).unwrap();
+    card.sign(&pki);
+    if tamper {
+        let mut d = holder.details.clone();
+        d.full_name = Some("Nguyễn Văn Giả".into());
+        card.set_file(reader::EF_DG13, dg13::encode(&d, true));
+    }
+    let mut chip = service::read_chip(
+        &mut card,
+        bac_info,
+        false,
+        Some(dir.path()),
+        "ACS ACR1252 00 00",
+        &|_| {},
+    )
+    .unwrap();
+    chip.at = date(2023, 3, 6).at(14, 30, 0, 0);
+    chip
+}
+
+fn scan(s: &mut State, text: &str) {
+    let _ = update(
+        s,
+        Msg::Scan {
+            text: text.into(),
+            at: date(2023, 3, 6).at(14, 29, 0, 0),
+        },
+    );
+}
+
+#[test]
+fn a_qr_scan_fills_the_access_key_and_the_chip_fills_the_form() {
+    use motcua::card::service::{CardEvent, ReaderState};
+    let mut s = form(false);
+    let _ = update(
+        &mut s,
+        Msg::Card(CardEvent::Reader(ReaderState::Ready {
+            reader: "ACS ACR1252 00 00".into(),
+            card: true,
+        })),
+    );
+    assert!(
+        key(&mut s, KeyCode::F(5)).is_empty(),
+        "opening sends nothing"
+    );
+    let screen = check("card_inputs", &s);
+    assert!(screen.contains("Đọc thẻ CCCD — Người nộp"));
+    assert!(screen.contains("ACS ACR1252 00 00 · có thẻ"));
+    assert!(screen.contains("▣ có thẻ"), "the status bar shows the card");
+    // A keyboard-wedge or serial scan fills the ID and birth date, proposes the expiry.
+    scan(&mut s, QR);
+    let screen = check("card_qr_scanned", &s);
+    assert!(screen.contains("Đã quét QR: Lê Thị Thu Hà · 079192019782 · 14/05/1992"));
+    assert!(
+        screen.contains("14/05/2032"),
+        "the 40th birthday after the dossier's date"
+    );
+    let (id, bac_info) = card_read_sent(&key(&mut s, KeyCode::Enter));
+    assert!(matches!(
+        card_phase(&s),
+        motcua::screens::card::Phase::Reading { .. }
+    ));
+    let _ = update(
+        &mut s,
+        Msg::Card(CardEvent::Progress {
+            id,
+            step: motcua::card::service::STEP_READ,
+        }),
+    );
+    assert!(shown(&s).contains("Đang đọc dữ liệu trên chip…"));
+    let chip = chip_read(&bac_info, true, false);
+    assert_eq!(chip.pa.level, "verified");
+    let _ = update(
+        &mut s,
+        Msg::Card(CardEvent::Done {
+            id,
+            result: Ok(chip),
+        }),
+    );
+    let screen = check("card_read_verified", &s);
+    assert!(screen.contains("✓ Xác thực thụ động: đã xác thực"));
+    assert!(screen.contains("Trần Thị Lan"));
+    // Enter takes it: the form's identity fields with the chip as evidence, high trust.
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.screen(), Screen::Intake(_)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::DraftTimer { .. }))
+    );
+    let Screen::Intake(i) = s.screen() else {
+        unreachable!()
+    };
+    let p = &i.dossier.submitter;
+    assert_eq!(p.name, "Lê Thị Thu Hà");
+    assert_eq!(p.id_number, ID);
+    assert_eq!(p.birth, "14/05/1992");
+    assert_eq!(p.sex, Some(Sex::Female));
+    let ev = p.evidence[&motcua::dossier::PersonField::Name];
+    assert_eq!(ev.source, Source::Chip);
+    assert_eq!(ev.trust, motcua::dossier::Trust::High);
+    let reading = &i.dossier.cards[&Role::Submitter];
+    assert_eq!(reading.passive_auth.as_deref(), Some("verified"));
+    assert_eq!(reading.apdu_count, Some(17));
+    check("card_taken_into_form", &s);
+    // The population check now has a Card column: the card agrees with the database.
+    open_check(&mut s);
+    let _ = run(&mut s, KeyCode::Enter, Ok(found()));
+    let screen = check("check_with_card_column", &s);
+    assert!(
+        row(&screen, "Họ và tên").matches("Lê Thị Thu Hà").count() >= 2,
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_tampered_chip_is_shown_failed_and_not_taken_and_a_read_can_be_cancelled() {
+    use motcua::card::service::{CardCmd, CardEvent, ServiceError};
+    let mut s = form(true);
+    assert!(key(&mut s, KeyCode::F(5)).is_empty());
+    // Typed by hand: the ID, the birth date; the expiry is proposed.
+    type_text(&mut s, ID);
+    tab(&mut s, 1);
+    type_text(&mut s, "14/05/1992");
+    let (id, bac_info) = card_read_sent(&key(&mut s, KeyCode::Enter));
+    // Esc while reading cancels; the service answers Cancelled and the key stays.
+    let effects = key(&mut s, KeyCode::Esc);
+    assert_eq!(effects, vec![Effect::Card(CardCmd::Cancel)]);
+    let _ = update(
+        &mut s,
+        Msg::Card(CardEvent::Done {
+            id,
+            result: Err(ServiceError::Cancelled),
+        }),
+    );
+    assert!(shown(&s).contains("Đã hủy đọc thẻ; không có dữ liệu nào được ghi nhận."));
+    let (id, _) = card_read_sent(&key(&mut s, KeyCode::Enter));
+    let chip = chip_read(&bac_info, true, true);
+    let _ = update(
+        &mut s,
+        Msg::Card(CardEvent::Done {
+            id,
+            result: Ok(chip),
+        }),
+    );
+    let screen = check("card_read_failed_mono", &s);
+    assert!(screen.contains("✗ Xác thực thụ động: KHÔNG HỢP LỆ"));
+    assert!(screen.contains("DG13"));
+    // Enter does not take it.
+    let _ = key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.screen(), Screen::Card(_)));
+    let _ = key(&mut s, KeyCode::Esc);
+    let Screen::Intake(i) = s.screen() else {
+        panic!("the form is back")
+    };
+    assert!(i.dossier.submitter.name.is_empty());
+    assert!(i.dossier.cards.is_empty());
+}
+
+#[test]
+fn a_scan_elsewhere_opens_the_card_screen_or_says_where_to_go() {
+    let mut s = form(false);
+    scan(&mut s, QR);
+    assert!(
+        matches!(s.screen(), Screen::Card(_)),
+        "a scan in the form opens the card screen"
+    );
+    // F4 takes the QR's values, as QR evidence (medium trust).
+    let _ = key(&mut s, KeyCode::F(4));
+    let Screen::Intake(i) = s.screen() else {
+        panic!("the form is back")
+    };
+    let p = &i.dossier.submitter;
+    assert_eq!(p.name, "Lê Thị Thu Hà");
+    assert_eq!(
+        p.evidence[&motcua::dossier::PersonField::Name].source,
+        Source::Qr
+    );
+    assert_eq!(i.dossier.cards[&Role::Submitter].source, Source::Qr);
+    // On the procedure list a scan is not lost silently: the official is told.
+    let mut s = loaded(Lang::Vi, false, catalogue::sample());
+    scan(&mut s, QR);
+    assert!(shown(&s).contains("Đã quét mã QR: hãy mở một hồ sơ"));
+}

@@ -19,5 +19,5 @@ pub mod testpki;
 pub mod tlv;
 pub mod values;
 pub mod virtual_card;
-pub mod x509;
 pub mod vpcd;
+pub mod x509;

@@ -25,7 +25,11 @@ use std::time::Duration;
 
 use pcsc::{Context, Disposition, Protocols, Scope, ShareMode, State};
 
-use super::reader::{self, CardRead, ReadError, Transport};
+use super::reader::{self, ReadError, Transport};
+pub use super::service::{
+    CardCmd, CardEvent, ChipRead, ReaderState, STEP_AUTHENTICATE, STEP_CONNECT, STEP_READ,
+    STEP_VERIFY, ServiceError,
+};
 
 /// How long one wait for a reader change lasts before the thread looks at its commands
 /// again (commands also wake it at once).
@@ -38,19 +42,14 @@ const FOLLOW_UP: Duration = Duration::from_millis(20);
 /// How often the thread tries again while pcscd is not running or fails.
 pub const RETRY: Duration = Duration::from_secs(1);
 
-/// Progress step: connecting to the card (an i18n key).
-pub const STEP_CONNECT: &str = "card.step.connect";
-/// Progress step: Basic Access Control (an i18n key).
-pub const STEP_AUTHENTICATE: &str = "card.step.authenticate";
-/// Progress step: reading the files under secure messaging (an i18n key).
-pub const STEP_READ: &str = "card.step.read";
-
 /// The service's settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServiceConfig {
     /// The config's `card.reader`: a reader's name, or a part of one (any case); `None`
     /// picks automatically (the first reader with a card, else the first reader).
     pub reader: Option<String>,
+    /// The folder of trusted CSCA certificates for passive authentication.
+    pub csca_dir: Option<std::path::PathBuf>,
 }
 
 impl ServiceConfig {
@@ -60,138 +59,7 @@ impl ServiceConfig {
         let reader = reader.trim();
         Self {
             reader: (!reader.is_empty()).then(|| reader.to_owned()),
-        }
-    }
-}
-
-/// A command for the card thread.
-#[derive(Clone, PartialEq, Eq)]
-pub enum CardCmd {
-    /// Read the card on the chosen reader; answered by [`CardEvent::Done`] with `id`.
-    Read {
-        /// Ties the answer to the request.
-        id: u64,
-        /// The MRZ information for BAC (see [`super::mrz::bac_key_seed_input`]).
-        bac_info: String,
-        /// Also read DG2 (the photo). Carried for when the reader learns DG2; today's
-        /// reader reads EF.COM, DG1, DG13 and EF.SOD whatever this says.
-        want_dg2: bool,
-    },
-    /// Stop the read in progress, and any read asked before this command, within one
-    /// APDU; each answers [`ServiceError::Cancelled`]. Reads asked after it run.
-    Cancel,
-    /// Stop the thread (a read in progress stops as with `Cancel`).
-    Shutdown,
-}
-
-/// The BAC information is a citizen's data: it is not printed.
-impl std::fmt::Debug for CardCmd {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CardCmd::Read { id, want_dg2, .. } => f
-                .debug_struct("Read")
-                .field("id", id)
-                .field("bac_info", &"…")
-                .field("want_dg2", want_dg2)
-                .finish(),
-            CardCmd::Cancel => f.write_str("Cancel"),
-            CardCmd::Shutdown => f.write_str("Shutdown"),
-        }
-    }
-}
-
-/// What the official's reader looks like.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReaderState {
-    /// pcscd is not running.
-    NoService,
-    /// No reader is connected (or none matches the configured name).
-    NoReader,
-    /// The chosen reader, and whether a card is on it.
-    Ready {
-        /// The reader's PC/SC name.
-        reader: String,
-        /// A card is present.
-        card: bool,
-    },
-    /// PC/SC failed otherwise (the message is pcsc's, in English).
-    Error(String),
-}
-
-/// What the card thread reports.
-// A read's data travels unboxed: one `Done` per read, moved once into the app's queue.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CardEvent {
-    /// The reader's state changed.
-    Reader(ReaderState),
-    /// A read reached a step (one of the `STEP_*` i18n keys).
-    Progress {
-        /// The read's id.
-        id: u64,
-        /// The step's i18n key.
-        step: &'static str,
-    },
-    /// A read ended.
-    Done {
-        /// The read's id.
-        id: u64,
-        /// The card's data, or why there is none.
-        result: Result<CardRead, ServiceError>,
-    },
-}
-
-/// Why a read (or a reader listing) failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ServiceError {
-    #[error("the smart card service (pcscd) is not running")]
-    NoService,
-    #[error("no card reader is connected")]
-    NoReader,
-    #[error("the card reader was unplugged")]
-    ReaderGone,
-    #[error("there is no card on the reader")]
-    NoCard,
-    #[error("the card was taken off the reader")]
-    Removed,
-    #[error("the read was cancelled")]
-    Cancelled,
-    #[error("another program is using the card")]
-    Busy,
-    #[error("the system's random number source failed")]
-    Random,
-    #[error("the card reader failed: {0}")]
-    Pcsc(String),
-    #[error(transparent)]
-    Read(ReadError),
-}
-
-impl ServiceError {
-    /// The i18n key.
-    #[must_use]
-    pub const fn key(&self) -> &'static str {
-        match self {
-            ServiceError::NoService => "card.no_service",
-            ServiceError::NoReader => "card.no_reader",
-            ServiceError::ReaderGone => "card.reader_gone",
-            ServiceError::NoCard => "card.no_card",
-            ServiceError::Removed => "card.removed",
-            ServiceError::Cancelled => "card.cancelled",
-            ServiceError::Busy => "card.busy",
-            ServiceError::Random => "card.random",
-            ServiceError::Pcsc(_) => "card.reader_error",
-            ServiceError::Read(e) => e.key(),
-        }
-    }
-
-    /// The values its message names.
-    #[must_use]
-    pub fn args(&self) -> Vec<(&'static str, String)> {
-        match self {
-            ServiceError::Pcsc(e) => vec![("error", e.clone())],
-            ServiceError::Read(ReadError::Mrz(e)) => e.args(),
-            ServiceError::Read(ReadError::Dg13(e)) => e.args(),
-            _ => Vec::new(),
+            csca_dir: None,
         }
     }
 }
@@ -285,6 +153,12 @@ impl CardHandle {
         {
             tracing::error!("the card thread panicked");
         }
+    }
+}
+
+impl super::service::CardLink for CardHandle {
+    fn send(&self, cmd: CardCmd) {
+        CardHandle::send(self, cmd);
     }
 }
 
@@ -561,9 +435,11 @@ impl Service {
                 want_dg2,
             } => {
                 tracing::debug!(id, want_dg2, "card read asked");
-                let result = self.read(id, &bac_info);
+                let result = self.read(id, &bac_info, want_dg2);
                 match &result {
-                    Ok(r) => tracing::info!(id, apdus = r.apdu_count, "card read"),
+                    Ok(r) => {
+                        tracing::info!(id, apdus = r.read.apdu_count, pa = r.pa.level, "card read");
+                    }
                     Err(e) => tracing::info!(id, error = %e, "card read failed"),
                 }
                 self.emit(CardEvent::Done { id, result });
@@ -638,7 +514,12 @@ impl Service {
         Ok(true)
     }
 
-    fn read(&mut self, id: u64, bac_info: &str) -> Result<CardRead, ServiceError> {
+    fn read(
+        &mut self,
+        id: u64,
+        bac_info: &str,
+        want_dg2: bool,
+    ) -> Result<Box<ChipRead>, ServiceError> {
         if self.shared.cancel.load(Ordering::SeqCst) || self.stopping() {
             return Err(ServiceError::Cancelled);
         }
@@ -688,7 +569,8 @@ impl Service {
                     random_failed = true;
                 }
             };
-            let result = reader::read(&mut transport, bac_info, &mut random);
+            let result =
+                reader::read_with(&mut transport, bac_info, &mut random, want_dg2, &mut |_| {});
             match (result, transport.failure) {
                 (Ok(_), _) if random_failed => Err(ServiceError::Random),
                 (Ok(read), _) => Ok(read),
@@ -710,7 +592,18 @@ impl Service {
         if let Err((_, e)) = card.disconnect(Disposition::ResetCard) {
             tracing::debug!(error = %e, "card disconnect failed");
         }
-        result
+        let read = result?;
+        self.emit(CardEvent::Progress {
+            id,
+            step: STEP_VERIFY,
+        });
+        let pa = super::service::authenticate(&read, self.cfg.csca_dir.as_deref());
+        Ok(Box::new(ChipRead {
+            read,
+            pa,
+            reader: name.to_string_lossy().into_owned(),
+            at: super::service::office_now(),
+        }))
     }
 }
 

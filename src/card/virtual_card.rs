@@ -113,6 +113,21 @@ impl VirtualCard {
         self.files.get(&fid).map(Vec::as_slice)
     }
 
+    /// Signs the card's data groups (DG1, DG2, DG13) into an EF.SOD with `pki`'s
+    /// document signer, as the issuing state does.
+    pub fn sign(&mut self, pki: &super::testpki::TestPki) {
+        let dgs: BTreeMap<u8, Vec<u8>> = [
+            (1, reader::EF_DG1),
+            (2, reader::EF_DG2),
+            (13, reader::EF_DG13),
+        ]
+        .into_iter()
+        .filter_map(|(n, fid)| self.files.get(&fid).map(|f| (n, f.clone())))
+        .collect();
+        let sod = pki.sign_sod(&dgs);
+        self.files.insert(reader::EF_SOD, sod);
+    }
+
     /// Replaces a file (tests: a tampered DG13, an SOD).
     pub fn set_file(&mut self, fid: u16, bytes: Vec<u8>) {
         self.files.insert(fid, bytes);

@@ -9,8 +9,9 @@ use clap::Subcommand;
 
 use super::Failure;
 use crate::card::pcsc_service::{self, ServiceError};
+use crate::card::testpki::TestPki;
 use crate::card::virtual_card::{self, Holder, VirtualCard};
-use crate::card::{holder_file, vpcd};
+use crate::card::{dg13, holder_file, reader, vpcd};
 use crate::config::Config;
 use crate::i18n::Lang;
 
@@ -28,10 +29,42 @@ pub enum CardCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Read a CCCD's chip (BAC, secure messaging, passive authentication) and print it.
+    Read(ReadArgs),
     /// Put a virtual CCCD into vpcd's virtual reader (pcscd with vsmartcard-vpcd) and
     /// serve it until it is removed; then insert it again, unless --once.
     Virtual(VirtualArgs),
 }
+
+/// `motcua card read`.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// The reader: its name or a part of it (default: `card.reader`, else automatic).
+    #[arg(long, value_name = "NAME")]
+    pub reader: Option<String>,
+    /// The 12-digit personal ID number (for the access key).
+    #[arg(long)]
+    pub id: String,
+    /// Birth date, dd/mm/yyyy.
+    #[arg(long, value_name = "DD/MM/YYYY")]
+    pub dob: String,
+    /// Expiry date, dd/mm/yyyy, or `none` for a card without one.
+    #[arg(long, value_name = "DD/MM/YYYY|none")]
+    pub expiry: String,
+    /// Folder of trusted CSCA certificates (default: `card.csca_dir`, else `csca` in
+    /// the data folder).
+    #[arg(long, value_name = "DIR")]
+    pub csca: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Read the in-process virtual card (the demo holder) instead of a reader.
+    #[arg(long)]
+    pub virtual_card: bool,
+}
+
+/// How long `card read` waits for a card on the reader.
+const CARD_WAIT: Duration = Duration::from_secs(15);
 
 /// `motcua card virtual`.
 #[derive(Debug, clap::Args)]
@@ -55,13 +88,43 @@ pub struct VirtualArgs {
     /// Serve one insertion and exit; exit 1 if vpcd is not listening.
     #[arg(long)]
     pub once: bool,
+    /// Write the test CSCA certificate that signed the card's EF.SOD into this folder
+    /// (as `motcua-test-csca.pem`), for `card.csca_dir` or `card read --csca`.
+    #[arg(long, value_name = "DIR")]
+    pub csca_out: Option<PathBuf>,
+    /// Change a file after signing, so passive authentication fails (`dg13`).
+    #[arg(long, value_enum)]
+    pub tamper: Option<Tamper>,
+}
+
+/// What `--tamper` changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Tamper {
+    /// DG13 with another name, after the SOD was signed.
+    Dg13,
+}
+
+/// The CSCA folder the configuration names (empty: `csca` in the data folder).
+#[must_use]
+pub fn csca_dir(paths: &crate::paths::Paths, config: &Config) -> PathBuf {
+    let dir = config.card.csca_dir.trim();
+    if dir.is_empty() {
+        paths.data_dir.join("csca")
+    } else {
+        PathBuf::from(dir)
+    }
 }
 
 /// Runs `motcua card …`.
-pub(super) fn run(config: &Config, command: &CardCommand) -> Result<(), Failure> {
+pub(super) fn run(
+    paths: &crate::paths::Paths,
+    config: &Config,
+    command: &CardCommand,
+) -> Result<(), Failure> {
     let lang = config.ui.lang;
     match command {
         CardCommand::Readers { json } => readers(config, *json),
+        CardCommand::Read(args) => read(paths, config, args),
         CardCommand::Virtual(args) => serve_virtual(lang, args),
     }
 }
@@ -160,6 +223,13 @@ fn holder(lang: Lang, file: Option<&Path>) -> Result<Holder, Failure> {
 /// here, so every insertion gets the same card.
 fn card_for(holder: &Holder, args: &VirtualArgs, insertion: u32) -> Result<VirtualCard, String> {
     let mut card = VirtualCard::new(holder, args.seed).map_err(|e| e.to_string())?;
+    // Every card carries an EF.SOD signed under the test CSCA of its seed.
+    card.sign(&TestPki::generate(args.seed));
+    if args.tamper == Some(Tamper::Dg13) {
+        let mut details = holder.details.clone();
+        details.full_name = Some("Nguyễn Văn Giả".to_owned());
+        card.set_file(reader::EF_DG13, dg13::encode(&details, true));
+    }
     if insertion == 0 {
         card.pull_after = args.pull_after;
     }
@@ -177,6 +247,17 @@ fn serve_virtual(lang: Lang, args: &VirtualArgs) -> Result<(), Failure> {
             .map_or_else(|| "(demo)".to_owned(), |p| p.display().to_string());
         Failure::usage(lang.f("cli.holder_error", &[("file", &file), ("error", &e)]))
     })?;
+    if let Some(dir) = &args.csca_out {
+        let path = dir.join("motcua-test-csca.pem");
+        std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&path, TestPki::generate(args.seed).csca_pem()))
+            .map_err(|e| {
+                Failure::runtime(lang.f(
+                    "cli.csca_write_error",
+                    &[("file", &path.display()), ("error", &e)],
+                ))
+            })?;
+    }
     let addr = format!("{}:{}", args.host, args.port);
     let mut insertion = 0u32;
     let mut said_waiting = false;
@@ -236,4 +317,207 @@ fn serve_virtual(lang: Lang, args: &VirtualArgs) -> Result<(), Failure> {
         insertion = insertion.saturating_add(1);
         std::thread::sleep(REINSERT_PAUSE);
     }
+}
+
+/// The access key from the flags, or what is wrong with them.
+fn bac_info(lang: Lang, args: &ReadArgs) -> Result<String, Failure> {
+    let bad = |key: &str| Failure::usage(lang.t(key).to_owned());
+    let id = args.id.trim();
+    if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad("card.key.id"));
+    }
+    let birth = crate::card::dg13::parse_date(&args.dob).ok_or_else(|| bad("card.key.birth"))?;
+    let expiry =
+        crate::screens::card::parse_expiry(&args.expiry).ok_or_else(|| bad("card.key.expiry"))?;
+    crate::card::mrz::bac_key_seed_input(id, birth, expiry).map_err(|e| {
+        let owned = e.args();
+        let a: Vec<(&str, &dyn std::fmt::Display)> = owned
+            .iter()
+            .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+            .collect();
+        Failure::usage(lang.f(e.key(), &a))
+    })
+}
+
+/// `motcua card read`: starts a card service (PC/SC, or the in-process virtual card),
+/// waits for a card, reads it once and prints it.
+fn read(paths: &crate::paths::Paths, config: &Config, args: &ReadArgs) -> Result<(), Failure> {
+    use crate::card::service::{self, CardCmd, CardEvent, ReaderState};
+    let lang = config.ui.lang;
+    let info = bac_info(lang, args)?;
+    let csca = args.csca.clone().unwrap_or_else(|| csca_dir(paths, config));
+    let (tx, rx) = std::sync::mpsc::channel::<CardEvent>();
+    let link: Box<dyn service::CardLink> = if args.virtual_card {
+        let card = VirtualCard::new(&virtual_card::demo_holder(), 1)
+            .map_err(|e| Failure::runtime(e.to_string()))?;
+        let mut card = card;
+        card.sign(&TestPki::generate(1));
+        service::spawn_virtual(card, Some(csca))(Box::new(move |ev| {
+            let _ = tx.send(ev);
+        }))
+        .map_err(|e| Failure::runtime(e.to_string()))?
+    } else {
+        let setting = args.reader.as_deref().unwrap_or(&config.card.reader);
+        let mut cfg = pcsc_service::ServiceConfig::from_setting(setting);
+        cfg.csca_dir = Some(csca);
+        Box::new(pcsc_service::spawn(cfg, move |ev| {
+            let _ = tx.send(ev);
+        }))
+    };
+    // Wait for a card on the reader; say at once when there is no service or reader.
+    let deadline = std::time::Instant::now() + CARD_WAIT;
+    let mut last = None;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(CardEvent::Reader(ReaderState::Ready { card: true, .. })) => break,
+            Ok(CardEvent::Reader(ReaderState::NoService)) => {
+                return Err(service_failure(lang, &ServiceError::NoService));
+            }
+            Ok(CardEvent::Reader(state)) => last = Some(state),
+            Ok(_) => {}
+            Err(_) => {
+                let e = match last {
+                    Some(ReaderState::Ready { .. }) => ServiceError::NoCard,
+                    Some(ReaderState::Error(e)) => ServiceError::Pcsc(e),
+                    _ => ServiceError::NoReader,
+                };
+                return Err(service_failure(lang, &e));
+            }
+        }
+    }
+    link.send(CardCmd::Read {
+        id: 1,
+        bac_info: info,
+        want_dg2: false,
+    });
+    let chip = loop {
+        match rx.recv_timeout(CARD_WAIT) {
+            Ok(CardEvent::Done { id: 1, result }) => {
+                break result.map_err(|e| service_failure(lang, &e))?;
+            }
+            Ok(_) => {}
+            Err(_) => return Err(service_failure(lang, &ServiceError::Removed)),
+        }
+    };
+    drop(link);
+    if args.json {
+        let out = serde_json::to_string_pretty(&card_json(&chip))
+            .map_err(|e| Failure::runtime(e.to_string()))?;
+        println!("{out}");
+    } else {
+        print_card(lang, &chip);
+    }
+    Ok(())
+}
+
+/// A date as the card writes it (`d/m/yyyy`), as `YYYY-MM-DD`; `None` for anything
+/// else ("Không thời hạn").
+fn iso(s: Option<&String>) -> Option<String> {
+    s.and_then(|s| crate::card::dg13::parse_date(s))
+        .map(crate::clock::iso_date)
+}
+
+/// A MRZ date `YYMMDD` as `YYYY-MM-DD` (`None` for `991231`, no expiry).
+fn mrz_date(yymmdd: &str, past: bool) -> Option<String> {
+    if yymmdd == crate::card::mrz::NO_EXPIRY {
+        return None;
+    }
+    let n: u32 = yymmdd.parse().ok()?;
+    let (yy, mm, dd) = (n / 10000, n / 100 % 100, n % 100);
+    let this = crate::clock::vn_date(jiff::Timestamp::now()).year() % 100;
+    let century = match (past, i16::try_from(yy).ok()? > this) {
+        (true, true) => 1900,
+        _ => 2000,
+    };
+    let y = century + i16::try_from(yy).ok()?;
+    let d = jiff::civil::Date::new(y, i8::try_from(mm).ok()?, i8::try_from(dd).ok()?).ok()?;
+    Some(crate::clock::iso_date(d))
+}
+
+/// The JSON of `card read`.
+#[must_use]
+pub fn card_json(chip: &crate::card::service::ChipRead) -> serde_json::Value {
+    let d = &chip.read.details;
+    let m = &chip.read.td1;
+    let text = |v: &Option<String>| v.as_deref().map(|s| crate::text::sanitize(s).0);
+    serde_json::json!({
+        "id_number": text(&d.id_number),
+        "full_name": text(&d.full_name),
+        "birth_date": iso(d.birth_date.as_ref()),
+        "sex": text(&d.sex),
+        "nationality": text(&d.nationality),
+        "ethnicity": text(&d.ethnicity),
+        "religion": text(&d.religion),
+        "hometown": text(&d.hometown),
+        "permanent_address": text(&d.permanent_address),
+        "identifying_features": text(&d.identifying_features),
+        "issue_date": iso(d.issue_date.as_ref()),
+        "expiry_date": iso(d.expiry.as_ref()),
+        "father_name": text(&d.father_name),
+        "mother_name": text(&d.mother_name),
+        "spouse_name": text(&d.spouse_name),
+        "old_id_number": text(&d.old_id_number).filter(|s| !s.is_empty()),
+        "mrz": {
+            "lines": m.lines,
+            "document_number": m.document_number,
+            "id_number": m.id_number,
+            "birth_date": mrz_date(&m.birth, true),
+            "sex": m.sex.map(String::from),
+            "expiry_date": mrz_date(&m.expiry, false),
+            "nationality": m.nationality,
+            "surname": m.surname,
+            "given_names": m.given_names,
+        },
+        "passive_authentication": chip.pa.level,
+        "passive_authentication_reasons": chip.pa.reasons.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+        "document_signer": chip.pa.signer,
+        "reader": chip.reader,
+        "apdu_count": chip.read.apdu_count,
+    })
+}
+
+/// `card read` for people: the fields, the level and the reasons.
+fn print_card(lang: Lang, chip: &crate::card::service::ChipRead) {
+    let view = crate::app::chip_view(chip);
+    let r = &view.reading;
+    for (field, value) in &r.values {
+        println!(
+            "{:<18}{}",
+            lang.t(&field.key()),
+            crate::text::sanitize(value).0
+        );
+    }
+    if let Some(f) = &view.features {
+        println!(
+            "{:<18}{}",
+            lang.t("card.features"),
+            crate::text::sanitize(f).0
+        );
+    }
+    println!(
+        "{:<18}{} / {}",
+        lang.t("card.dates"),
+        r.issue_date.as_deref().unwrap_or("—"),
+        r.expiry.as_deref().unwrap_or("—")
+    );
+    let level = match chip.pa.level {
+        "verified" => "pa.level.verified",
+        "failed" => "pa.level.failed",
+        _ => "pa.level.signer_not_trusted",
+    };
+    println!("{}: {}", lang.t("card.pa"), lang.t(level));
+    for p in &view.reasons {
+        println!("  {}", crate::screens::intake::problem_text(p, lang));
+    }
+    if let Some(signer) = &chip.pa.signer {
+        println!(
+            "{}",
+            lang.f(
+                "card.signer",
+                &[("signer", &crate::text::sanitize(signer).0)]
+            )
+        );
+    }
+    println!("{}", lang.f("card.apdus", &[("n", &chip.read.apdu_count)]));
 }

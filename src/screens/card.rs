@@ -470,9 +470,10 @@ pub fn render(
                 Phase::Reading { step, .. } if step.is_empty() => {
                     (lang.t("card.reading").to_owned(), theme.info)
                 }
-                Phase::Reading { step, .. } => {
-                    (lang.f("card.reading_step", &[("step", step)]), theme.info)
-                }
+                Phase::Reading { step, .. } => (
+                    lang.f("card.reading_step", &[("step", &lang.t(step))]),
+                    theme.info,
+                ),
                 Phase::Failed(p) => (crate::screens::intake::problem_text(p, lang), theme.error),
                 _ => (lang.t("card.key_hint").to_owned(), theme.dim),
             };
@@ -663,26 +664,37 @@ fn result_lines(
         ])
     };
     let v = |f: PopField| r.values.get(&f).cloned().unwrap_or_default();
-    for f in [
-        PopField::FullName,
-        PopField::IdNumber,
-        PopField::OldIdNumber,
-        PopField::BirthDate,
-        PopField::Sex,
-        PopField::Nationality,
-        PopField::Ethnicity,
-        PopField::Religion,
-        PopField::HomeTown,
-        PopField::PermanentAddress,
-        PopField::Father,
-        PopField::Mother,
-        PopField::Spouse,
+    // Two or three short fields share a row, so everything fits the box at 80×24.
+    let pair = |fields: &[PopField]| {
+        let parts: Vec<String> = fields
+            .iter()
+            .map(|f| v(*f))
+            .filter(|x| !x.is_empty())
+            .collect();
+        parts.join(" · ")
+    };
+    for (key, fields) in [
+        ("pop.full_name", &[PopField::FullName][..]),
+        ("card.row.id", &[PopField::IdNumber, PopField::OldIdNumber]),
+        ("card.row.birth", &[PopField::BirthDate, PopField::Sex]),
+        (
+            "card.row.origin",
+            &[
+                PopField::Nationality,
+                PopField::Ethnicity,
+                PopField::Religion,
+            ],
+        ),
+        ("pop.home_town", &[PopField::HomeTown]),
+        ("pop.permanent_address", &[PopField::PermanentAddress]),
+        ("card.row.parents", &[PopField::Father, PopField::Mother]),
+        ("pop.spouse", &[PopField::Spouse]),
     ] {
-        let value = v(f);
-        if value.is_empty() && matches!(f, PopField::OldIdNumber | PopField::Spouse) {
+        let value = pair(fields);
+        if value.is_empty() && fields == [PopField::Spouse] {
             continue;
         }
-        lines.push(row(lang.t(&f.key()).to_owned(), value));
+        lines.push(row(lang.t(key).to_owned(), value));
     }
     let dates = format!(
         "{} / {}",
