@@ -8,6 +8,10 @@
 pub mod bac;
 pub mod dg13;
 pub mod holder_file;
+//! BAC and secure messaging, the read over any APDU transport, and a virtual card.
+//! No reader I/O here: a transport is given. [`fuzzing`] holds the bodies the fuzz
+//! targets (`fuzz/`) and the corpus replay (`tests/fuzz_corpus.rs`) share.
+pub mod fuzzing;
 pub mod mrz;
 pub mod pa;
 pub mod pcsc_service;
