@@ -199,7 +199,8 @@ pub fn parse(text: &str) -> Result<QrData, QrError> {
     let extra = fields
         .iter()
         .skip(7)
-        .map(|s| crate::text::sanitize(s).0)
+        // Trimmed after the control characters are gone, like the name and the address.
+        .map(|s| crate::text::sanitize(s).0.trim().to_owned())
         .collect();
     Ok(QrData {
         id_number: id.to_owned(),
@@ -264,6 +265,16 @@ mod tests {
         );
         let e = parse("079192019782||A|14051992|\u{1b}[31mX|Y").unwrap_err();
         assert!(e.args().iter().all(|(_, v)| !v.contains('\u{1b}')));
+    }
+
+    #[test]
+    fn extra_fields_are_trimmed_once_cleaned() {
+        // Found by fuzzing (the `qr` target): a control character next to a space kept
+        // the space once removed, so the field read differently written back.
+        let q = parse("079192019782||A|14051992|Nữ|X||\0 \0X1|X2 \u{1b}|\u{1b}").unwrap();
+        assert_eq!(q.extra, ["X1", "X2", ""]);
+        let again = parse("079192019782||A|14051992|Nữ|X||X1|X2|").unwrap();
+        assert_eq!(again, q);
     }
 
     proptest! {
