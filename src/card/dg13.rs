@@ -224,6 +224,13 @@ pub fn parse_date(s: &str) -> Option<Date> {
     if parts.next().is_some() || y.len() != 4 || !(1..=2).contains(&d.len()) {
         return None;
     }
+    // Digits only: `parse` alone would take a sign (`+1/+5/+999`).
+    if ![d, m, y]
+        .iter()
+        .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
     Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
 }
 
@@ -557,7 +564,15 @@ mod tests {
             Some(jiff::civil::date(1992, 5, 14))
         );
         assert_eq!(parse_date("1/2/2003"), Some(jiff::civil::date(2003, 2, 1)));
-        for bad in ["31/02/2003", "14/05/92", "14051992", "14/05/1992/1", ""] {
+        for bad in [
+            "31/02/2003",
+            "14/05/92",
+            "14051992",
+            "14/05/1992/1",
+            "",
+            "+1/+5/+999",
+            "14/+5/1992",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }

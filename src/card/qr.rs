@@ -120,6 +120,13 @@ fn date(field: &'static str, s: &str) -> Result<Date, QrError> {
         if !(1..=2).contains(&d.len()) || !(1..=2).contains(&m.len()) || y.len() != 4 {
             return Err(bad());
         }
+        // Digits only: `parse` alone would take a sign (`+1/+2/+999`).
+        if ![d, m, y]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(bad());
+        }
         let num = |t: &str| t.parse::<i16>().map_err(|_| bad());
         return Date::new(
             num(y)?,
@@ -245,7 +252,7 @@ mod tests {
 
     #[test]
     fn what_is_wrong_is_said_by_field() {
-        let cases: [(&str, &str); 9] = [
+        let cases: [(&str, &str); 10] = [
             ("", "qr.empty"),
             ("079192019782|Lê Thị Thu Hà", "qr.fields"),
             ("07919201978||A|14051992|Nữ|X", "qr.bad_id"),
@@ -255,6 +262,7 @@ mod tests {
             ("079192019782||A|14051992|N?|X", "qr.bad_sex"),
             ("079192019782||A|14051992|Nữ|  ", "qr.no_address"),
             ("079192019782||A|14051992|Nữ|X|99999999", "qr.bad_date"),
+            ("079192019782||A|+1/+2/+999|Nữ|X", "qr.bad_date"),
         ];
         for (text, key) in cases {
             assert_eq!(parse(text).unwrap_err().key(), key, "{text}");
