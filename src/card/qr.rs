@@ -158,12 +158,26 @@ fn sex(s: &str) -> Result<Sex, QrError> {
     }
 }
 
+/// Whitespace and the byte-order mark U+FEFF: trimmed from the text and its fields.
+fn is_edge(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// A text field: control characters removed, then trimmed (so nothing is left at its
+/// ends that a control character hid from the trim).
+fn cleaned(field: &str) -> String {
+    crate::text::sanitize(field)
+        .0
+        .trim_matches(is_edge)
+        .to_owned()
+}
+
 /// Parses a scanned QR text.
 pub fn parse(text: &str) -> Result<QrData, QrError> {
     if text.len() > MAX_LEN {
         return Err(QrError::TooLong { len: text.len() });
     }
-    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let text = text.trim_matches(is_edge);
     if text.is_empty() {
         return Err(QrError::Empty);
     }
@@ -189,33 +203,28 @@ pub fn parse(text: &str) -> Result<QrData, QrError> {
             value: crate::text::shown(old, 40),
         });
     };
-    let full_name = crate::text::sanitize(fields[2]).0;
-    if full_name.trim().is_empty() {
+    let full_name = cleaned(fields[2]);
+    if full_name.is_empty() {
         return Err(QrError::NoName);
     }
     let birth_date = date("birth", fields[3])?;
     let sex = sex(fields[4])?;
-    let address = crate::text::sanitize(fields[5]).0;
-    if address.trim().is_empty() {
+    let address = cleaned(fields[5]);
+    if address.is_empty() {
         return Err(QrError::NoAddress);
     }
     let issue_date = match fields.get(6) {
         None | Some(&"") => None,
         Some(s) => Some(date("issue", s)?),
     };
-    let extra = fields
-        .iter()
-        .skip(7)
-        // Trimmed after the control characters are gone, like the name and the address.
-        .map(|s| crate::text::sanitize(s).0.trim().to_owned())
-        .collect();
+    let extra = fields.iter().skip(7).map(|s| cleaned(s)).collect();
     Ok(QrData {
         id_number: id.to_owned(),
         old_id_number,
-        full_name: full_name.trim().to_owned(),
+        full_name,
         birth_date,
         sex,
-        address: address.trim().to_owned(),
+        address,
         issue_date,
         extra,
     })
@@ -283,6 +292,12 @@ mod tests {
         assert_eq!(q.extra, ["X1", "X2", ""]);
         let again = parse("079192019782||A|14051992|Nữ|X||X1|X2|").unwrap();
         assert_eq!(again, q);
+        // And so was a byte-order mark before a control character at the very end
+        // (the text's own trim stops at the control character).
+        let q = parse("079192019782||\u{feff}\0A|14051992|Nữ|X \u{1b}||X1\u{feff}\u{1b} ").unwrap();
+        assert_eq!((q.full_name.as_str(), q.address.as_str()), ("A", "X"));
+        assert_eq!(q.extra, ["X1"]);
+        assert_eq!(parse("079192019782||A|14051992|Nữ|X||X1").unwrap(), q);
     }
 
     proptest! {
