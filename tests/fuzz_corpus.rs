@@ -12,7 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::date;
-use motcua::card::bac::Session;
+use motcua::card::bac::{self, Session, SmError};
 use motcua::card::dg13::{self, Dg13};
 use motcua::card::fuzzing;
 use motcua::card::virtual_card::{self, VirtualCard};
@@ -118,6 +118,31 @@ fn sm_response_corpus() {
     assert!(
         responses >= 4 && commands >= 2,
         "{responses} responses and {commands} commands unprotect"
+    );
+    // The seeds with a good MAC around bad data objects get past the MAC check.
+    let seed = |name: &str| {
+        let (_, bytes) = files
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("the seed {name} is missing"));
+        bytes.as_slice()
+    };
+    for (name, error) in [
+        ("seed-sm-mac-no-status", SmError::NoStatus),
+        ("seed-sm-mac-long-status", SmError::NoStatus),
+        ("seed-sm-mac-unpadded", SmError::BadPadding),
+        ("seed-sm-mac-no-indicator", SmError::Malformed),
+        ("seed-sm-wrong-mac", SmError::BadMac),
+    ] {
+        assert_eq!(
+            fuzzing::session().unprotect(seed(name)),
+            Err(error),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        fuzzing::session().unprotect_command(seed("seed-sm-cmd-unpadded")),
+        Err(SmError::BadPadding)
     );
 }
 
@@ -301,7 +326,52 @@ fn sm_seeds() -> Vec<(&'static str, Vec<u8>)> {
     let mut wrong_mac = response(b"\x60\x14\x5F\x01", [0x90, 0x00]);
     let last_mac_byte = wrong_mac.len() - 3;
     wrong_mac[last_mac_byte] ^= 0x01;
+    // Data objects the card's side never makes, with a good MAC, so the fuzzer starts
+    // past the MAC check (it cannot forge one): no status, a 3-byte status, data
+    // without padding, data without its padding-content indicator.
+    let key = fuzzing::session();
+    let ssc = key.ssc.wrapping_add(1).to_be_bytes();
+    let maced = |dos: &[u8]| {
+        let cc = bac::mac(&key.mac, &bac::pad(&[&ssc[..], dos].concat()));
+        [dos, &[0x8E, 0x08], &cc, &[0x90, 0x00]].concat()
+    };
+    let unpadded = [&[0x87, 0x09, 0x01][..], &bac::encrypt(&key.enc, &[0x11; 8])].concat();
+    let padded = bac::encrypt(&key.enc, &bac::pad(b"\x60\x14"));
+    let no_indicator = [&[0x87, 0x09, 0x02][..], &padded].concat();
+    let status = [0x99, 0x02, 0x90, 0x00];
+    // A command whose data is not padded, with a good MAC.
+    let header = [0x0C, 0xB0, 0x00, 0x00];
+    let covered = [&unpadded[..], &[0x97, 0x01, 0x04]].concat();
+    let cc = bac::mac(
+        &key.mac,
+        &bac::pad(&[&ssc[..], &bac::pad(&header), &covered].concat()),
+    );
+    let body = [&covered[..], &[0x8E, 0x08], &cc].concat();
+    let cmd_unpadded = [
+        &header[..],
+        &[u8::try_from(body.len()).expect("a short body")],
+        &body,
+        &[0x00],
+    ]
+    .concat();
     vec![
+        (
+            "seed-sm-mac-no-status",
+            maced(&[&[0x87, 0x09, 0x01][..], &padded].concat()),
+        ),
+        (
+            "seed-sm-mac-long-status",
+            maced(&[0x99, 0x03, 0x90, 0x00, 0x00]),
+        ),
+        (
+            "seed-sm-mac-unpadded",
+            maced(&[&unpadded[..], &status].concat()),
+        ),
+        (
+            "seed-sm-mac-no-indicator",
+            maced(&[&no_indicator[..], &status].concat()),
+        ),
+        ("seed-sm-cmd-unpadded", cmd_unpadded),
         ("seed-sm-status-only", response(&[], [0x90, 0x00])),
         (
             "seed-sm-read-4",

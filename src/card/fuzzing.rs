@@ -80,7 +80,7 @@ fn check_tiling(list: &[Tlv<'_>], start: usize, end: usize) {
 }
 
 /// BER-TLV then DG13: `tlv::parse_all` over the bytes, every element's children
-/// walked (constructed or not, as the DG13 parser does), `peek_header` and
+/// walked (constructed or not: `tlv::children` reads any value), `peek_header` and
 /// `parse_first` compared with it, then `dg13::parse`. What DG13 accepts encodes with
 /// `dg13::encode` (with and without the leading element) and reads back the same.
 pub fn tlv_dg13(data: &[u8]) {
@@ -88,7 +88,7 @@ pub fn tlv_dg13(data: &[u8]) {
         Ok(top) => {
             check_tiling(&top, 0, data.len());
             // Depth-first over every element; each byte starts at most one element,
-            // so this is linear in the input.
+            // so there are never more elements than bytes.
             let mut pending: Vec<Tlv<'_>> = top.iter().rev().copied().collect();
             while let Some(t) = pending.pop() {
                 check_element(data, &t);
