@@ -221,7 +221,11 @@ impl Dg13Error {
 pub fn parse_date(s: &str) -> Option<Date> {
     let mut parts = s.trim().split(['/', '-', '.']);
     let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || !(1..=2).contains(&d.len()) {
+    if parts.next().is_some()
+        || y.len() != 4
+        || !(1..=2).contains(&d.len())
+        || !(1..=2).contains(&m.len())
+    {
         return None;
     }
     // Digits only: `parse` alone would take a sign (`+1/+5/+999`).
@@ -572,6 +576,7 @@ mod tests {
             "",
             "+1/+5/+999",
             "14/+5/1992",
+            "14/005/1992",
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
