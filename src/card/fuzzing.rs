@@ -300,13 +300,19 @@ pub fn sm_response(data: &[u8]) {
     let mut card = start.clone();
     let command = card.unprotect_command(data);
     assert_eq!(card.ssc, next, "one counter step per command");
-    if let Ok(cmd) = command {
+    // Only a command a short APDU can carry goes round again (an extended-length one
+    // carries more data or a longer Le than `protect` writes).
+    if let Ok(cmd) = command
+        && let Ok(lc) = u8::try_from(cmd.data.len())
+        && cmd.le.is_none_or(|n| n <= 256)
+    {
         let mut apdu = cmd.header.to_vec();
         if !cmd.data.is_empty() {
-            apdu.push(u8::try_from(cmd.data.len()).expect("a short command's data"));
+            apdu.push(lc);
             apdu.extend_from_slice(&cmd.data);
         }
-        apdu.extend(cmd.le);
+        // A short Le of 256 is written as 0.
+        apdu.extend(cmd.le.map(|n| (n & 0xFF) as u8));
         let mut terminal = start.clone();
         // Data near 255 bytes no longer fits a short protected command.
         match terminal.protect(&apdu) {

@@ -3,15 +3,14 @@
 //! (the EF.SOD's signature and hashes, X.509, a test PKI), and a virtual card.
 //! Device I/O lives in three modules only: `pcsc_service` (the card service, on its own
 //! thread, over PC/SC), `vpcd` (the virtual card served to pcscd's virtual reader) and
-//! `serial_scanner` (a serial QR scanner, on its own thread).
+//! `serial_scanner` (a serial QR scanner, on its own thread). [`fuzzing`] holds the
+//! bodies the fuzz targets (`fuzz/`) and the corpus replay (`tests/fuzz_corpus.rs`)
+//! share.
 
 pub mod bac;
 pub mod dg13;
-pub mod holder_file;
-//! BAC and secure messaging, the read over any APDU transport, and a virtual card.
-//! No reader I/O here: a transport is given. [`fuzzing`] holds the bodies the fuzz
-//! targets (`fuzz/`) and the corpus replay (`tests/fuzz_corpus.rs`) share.
 pub mod fuzzing;
+pub mod holder_file;
 pub mod mrz;
 pub mod pa;
 pub mod pcsc_service;
