@@ -119,6 +119,66 @@ fn bench_full_read() {
     );
 }
 
+/// A card as issued (EF.SOD signed by a test document signer), read with DG2 as
+/// short and as extended-length APDUs, then authenticated passively: the full work of
+/// `card read` without the reader.
+fn bench_signed_read() {
+    use motcua::card::service;
+    use motcua::card::testpki::TestPki;
+    let holder = demo_holder();
+    let info = bac_info(&holder);
+    let pki = TestPki::generate(SEED);
+    let dir = std::env::temp_dir().join(format!("motcua-bench-csca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("csca dir");
+    std::fs::write(dir.join("csca.pem"), pki.csca_pem()).expect("csca file");
+    let mut card = VirtualCard::new(&holder, SEED).expect("the demo card");
+    card.sign(&pki);
+    for extended in [false, true] {
+        let mut c = card.clone();
+        c.extended = extended;
+        let first = service::read_chip(&mut c.clone(), &info, true, Some(&dir), "bench", &|_| {})
+            .expect("a full read");
+        assert_eq!(first.pa.level, "verified");
+        let r = &first.read;
+        let max = if extended {
+            reader::MAX_READ_EXTENDED
+        } else {
+            reader::MAX_READ
+        };
+        let file = |len: usize| 1 + len.div_ceil(max);
+        let dg2 = r.dg2.as_ref().map_or(0, Vec::len);
+        let sod = r.sod.as_ref().map_or(0, Vec::len);
+        let minimum =
+            3 + file(r.com.len()) + file(r.dg1.len()) + file(r.dg13.len()) + file(dg2) + file(sod);
+        println!(
+            "signed card, {}: DG2 {dg2} B, EF.SOD {sod} B; apdus: {} (minimum {minimum})",
+            if extended {
+                "extended length"
+            } else {
+                "short APDUs"
+            },
+            r.apdu_count
+        );
+        assert_eq!(r.apdu_count, minimum);
+        let n = 300;
+        let mut cards = vec![c; n + n / 10];
+        let times = timed(n, || {
+            let mut c = cards.pop().expect("a card per read");
+            let chip = service::read_chip(&mut c, &info, true, Some(&dir), "bench", &|_| {})
+                .expect("a full read");
+            black_box(chip);
+        });
+        report(
+            &format!(
+                "read with DG2 + passive authentication ({minimum} APDUs, {})",
+                if extended { "extended" } else { "short" }
+            ),
+            &times,
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn bench_bac() {
     let holder = demo_holder();
     let keys = BacKeys::from_mrz_info(&bac_info(&holder));
@@ -189,5 +249,6 @@ fn main() {
     bench_full_read();
     bench_bac();
     bench_sm_round();
+    bench_signed_read();
     println!("total {:.1} s", wall.elapsed().as_secs_f64());
 }
