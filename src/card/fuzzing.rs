@@ -10,7 +10,7 @@
 
 use jiff::civil::Date;
 
-use super::bac::{Session, SmError};
+use super::bac::{Command, Session};
 use super::dg13::{self, Dg13};
 use super::mrz::{self, LINE_LEN, Td1};
 use super::qr::{self, QrData};
@@ -273,8 +273,10 @@ pub fn qr(data: &[u8]) {
 
 /// Secure messaging: the bytes as a response unprotected by the terminal's
 /// [`session`], and as a command unprotected by the card's side of the same session.
-/// Either way the counter moves exactly once; what is accepted, protected again by the
-/// other side at the same counter, unprotects to the same data and status (command).
+/// Either way the counter moves exactly once. An accepted response, protected again by
+/// the card at the same counter, unprotects to the same data and status; an accepted
+/// command (short, or an extended-length READ BINARY), protected again by the
+/// terminal, to the same command.
 pub fn sm_response(data: &[u8]) {
     let start = session();
     let next = start.ssc.wrapping_add(1);
@@ -300,31 +302,45 @@ pub fn sm_response(data: &[u8]) {
     let mut card = start.clone();
     let command = card.unprotect_command(data);
     assert_eq!(card.ssc, next, "one counter step per command");
-    // Only a command a short APDU can carry goes round again (an extended-length one
-    // carries more data or a longer Le than `protect` writes).
-    if let Ok(cmd) = command
-        && let Ok(lc) = u8::try_from(cmd.data.len())
-        && cmd.le.is_none_or(|n| n <= 256)
-    {
-        let mut apdu = cmd.header.to_vec();
-        if !cmd.data.is_empty() {
-            apdu.push(lc);
-            apdu.extend_from_slice(&cmd.data);
+    if let Ok(cmd) = command {
+        assert!(
+            cmd.le.is_none_or(|n| (1..=0x1_0000).contains(&n)),
+            "Le out of range"
+        );
+        if let Some(protected) = protect_again(&start, &cmd) {
+            let mut card = start;
+            assert_eq!(
+                card.unprotect_command(&protected),
+                Ok(cmd),
+                "a re-protected command reads differently"
+            );
         }
-        // A short Le of 256 is written as 0.
-        apdu.extend(cmd.le.map(|n| (n & 0xFF) as u8));
-        let mut terminal = start.clone();
-        // Data near 255 bytes no longer fits a short protected command.
-        match terminal.protect(&apdu) {
-            Ok(protected) => {
-                let mut card = start;
-                assert_eq!(
-                    card.unprotect_command(&protected),
-                    Ok(cmd),
-                    "a re-protected command reads differently"
-                );
+    }
+}
+
+/// `cmd` protected by the terminal side of `start`, when the terminal can write it: a
+/// short command (data up to 255 bytes and Le up to 256, all fitting a short APDU once
+/// protected), or an extended-length READ BINARY without data.
+fn protect_again(start: &Session, cmd: &Command) -> Option<Vec<u8>> {
+    let mut terminal = start.clone();
+    match cmd.le {
+        Some(le) if le > 256 => {
+            let [cla, ins, p1, p2] = cmd.header;
+            (cla == 0 && ins == 0xB0 && cmd.data.is_empty())
+                .then(|| terminal.protect_read_extended(u16::from_be_bytes([p1, p2]), le))
+        }
+        le => {
+            let mut apdu = cmd.header.to_vec();
+            if !cmd.data.is_empty() {
+                apdu.push(u8::try_from(cmd.data.len()).ok()?);
+                apdu.extend_from_slice(&cmd.data);
             }
-            Err(e) => assert_eq!(e, SmError::Malformed),
+            if let Some(le) = le {
+                // 256 is written 0.
+                apdu.push(u8::try_from(le % 256).ok()?);
+            }
+            // Data near 255 bytes no longer fits a short command once protected.
+            terminal.protect(&apdu).ok()
         }
     }
 }
