@@ -144,6 +144,8 @@ fn sm_response_corpus() {
         fuzzing::session().unprotect_command(seed("seed-sm-cmd-unpadded")),
         Err(SmError::BadPadding)
     );
+    let extended = fuzzing::session().unprotect_command(seed("seed-sm-cmd-read-extended"));
+    assert_eq!(extended.map(|c| c.le), Ok(Some(0x7F00)));
 }
 
 // ---------------------------------------------------------------------------
@@ -378,6 +380,10 @@ fn sm_seeds() -> Vec<(&'static str, Vec<u8>)> {
             response(b"\x60\x14\x5F\x01", [0x90, 0x00]),
         ),
         ("seed-sm-read-max", response(chunk, [0x90, 0x00])),
+        (
+            "seed-sm-read-extended",
+            response(&[dg13.as_slice(); 3].concat(), [0x90, 0x00]),
+        ),
         ("seed-sm-end-of-file", response(&dg13[..17], [0x62, 0x82])),
         ("seed-sm-no-file", response(&[], [0x6A, 0x82])),
         ("seed-sm-wrong-mac", wrong_mac),
@@ -387,6 +393,10 @@ fn sm_seeds() -> Vec<(&'static str, Vec<u8>)> {
             command(&[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x01, 0x1E]),
         ),
         ("seed-sm-cmd-read", command(&[0x00, 0xB0, 0x00, 0x00, 0x04])),
+        (
+            "seed-sm-cmd-read-extended",
+            fuzzing::session().protect_read_extended(0x0100, 0x7F00),
+        ),
         (
             "seed-sm-cmd-read-offset",
             command(&[0x00, 0xB0, 0x00, 0xE0, 0xE0]),
