@@ -97,7 +97,7 @@ pub fn run(
                     let msg = match ev {
                         crate::card::serial_scanner::ScannerEvent::Line(text) => Msg::Scan {
                             text,
-                            at: office_now(),
+                            at: crate::card::service::office_now(),
                         },
                         crate::card::serial_scanner::ScannerEvent::Problem(e) => {
                             Msg::ScannerProblem(e)
@@ -134,13 +134,6 @@ pub fn run(
     })
 }
 
-/// Office time now (Vietnam), for stamping scans.
-fn office_now() -> jiff::civil::DateTime {
-    jiff::Timestamp::now()
-        .to_zoned_datetime(crate::clock::vn_tz())
-        .datetime()
-}
-
 /// Reads the terminal. Keys pass through the scan detector, so that a keyboard-wedge
 /// scanner's burst arrives as one `Msg::Scan`.
 fn spawn_input_reader(tx: UnboundedSender<Msg>) {
@@ -155,7 +148,7 @@ fn spawn_input_reader(tx: UnboundedSender<Msg>) {
                         Input::Key(k) => Msg::Key(k),
                         Input::Scan(text) => Msg::Scan {
                             text,
-                            at: office_now(),
+                            at: crate::card::service::office_now(),
                         },
                     };
                     tx.send(msg).is_ok()

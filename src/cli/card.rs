@@ -418,28 +418,12 @@ fn iso(s: Option<&String>) -> Option<String> {
         .map(crate::clock::iso_date)
 }
 
-/// A MRZ date `YYMMDD` as `YYYY-MM-DD` (`None` for `991231`, no expiry).
-fn mrz_date(yymmdd: &str, past: bool) -> Option<String> {
-    if yymmdd == crate::card::mrz::NO_EXPIRY {
-        return None;
-    }
-    let n: u32 = yymmdd.parse().ok()?;
-    let (yy, mm, dd) = (n / 10000, n / 100 % 100, n % 100);
-    let this = crate::clock::vn_date(jiff::Timestamp::now()).year() % 100;
-    let century = match (past, i16::try_from(yy).ok()? > this) {
-        (true, true) => 1900,
-        _ => 2000,
-    };
-    let y = century + i16::try_from(yy).ok()?;
-    let d = jiff::civil::Date::new(y, i8::try_from(mm).ok()?, i8::try_from(dd).ok()?).ok()?;
-    Some(crate::clock::iso_date(d))
-}
-
 /// The JSON of `card read`.
 #[must_use]
 pub fn card_json(chip: &crate::card::service::ChipRead) -> serde_json::Value {
     let d = &chip.read.details;
     let m = &chip.read.td1;
+    let today = crate::clock::vn_date(jiff::Timestamp::now());
     let text = |v: &Option<String>| v.as_deref().map(|s| crate::text::sanitize(s).0);
     serde_json::json!({
         "id_number": text(&d.id_number),
@@ -462,9 +446,9 @@ pub fn card_json(chip: &crate::card::service::ChipRead) -> serde_json::Value {
             "lines": m.lines,
             "document_number": m.document_number,
             "id_number": m.id_number,
-            "birth_date": mrz_date(&m.birth, true),
+            "birth_date": m.birth_date(today).map(crate::clock::iso_date),
             "sex": m.sex.map(String::from),
-            "expiry_date": mrz_date(&m.expiry, false),
+            "expiry_date": m.expiry_date().map(crate::clock::iso_date),
             "nationality": m.nationality,
             "surname": m.surname,
             "given_names": m.given_names,

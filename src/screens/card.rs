@@ -9,7 +9,7 @@
 
 use jiff::civil::Date;
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -482,28 +482,12 @@ pub fn render(
             }
         }
     }
-    for (y, line) in lines
-        .into_iter()
-        .enumerate()
-        .take(usize::from(inner.height))
-    {
-        frame.render_widget(
-            line,
-            Rect {
-                y: inner.y + y as u16,
-                height: 1,
-                ..inner
-            },
-        );
-    }
-    if let Some((y, col)) = cursor
-        && y < usize::from(inner.height)
-    {
-        frame.set_cursor_position(Position {
-            x: inner.x + LABEL_W as u16 + col as u16,
-            y: inner.y + y as u16,
-        });
-    }
+    widgets::lines_in(
+        frame,
+        inner,
+        lines,
+        cursor.map(|(y, col)| (y, LABEL_W + col)),
+    );
 }
 
 fn input_lines(

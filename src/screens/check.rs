@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use jiff::civil::Date;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -574,28 +574,12 @@ fn render_inputs(state: &CheckState, frame: &mut Frame<'_>, area: Rect, lang: La
             lines.push(Line::styled(format!(" {part}"), style));
         }
     }
-    for (y, line) in lines
-        .into_iter()
-        .enumerate()
-        .take(usize::from(inner.height))
-    {
-        frame.render_widget(
-            line,
-            Rect {
-                y: inner.y + y as u16,
-                height: 1,
-                ..inner
-            },
-        );
-    }
-    if let Some((y, col)) = cursor
-        && y < usize::from(inner.height)
-    {
-        frame.set_cursor_position(Position {
-            x: inner.x + LABEL_W as u16 + col as u16,
-            y: inner.y + y as u16,
-        });
-    }
+    widgets::lines_in(
+        frame,
+        inner,
+        lines,
+        cursor.map(|(y, col)| (y, LABEL_W + col)),
+    );
 }
 
 /// One drawn line of the diff: a field row, or a part of an expanded sub-record.

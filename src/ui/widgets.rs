@@ -114,6 +114,36 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
+/// Draws `lines` one per row inside `inner` (those below its bottom are dropped), and
+/// puts the cursor at `cursor` (a line index and a column within the box) when that
+/// line is shown.
+pub fn lines_in(
+    frame: &mut Frame<'_>,
+    inner: Rect,
+    lines: Vec<ratatui::text::Line<'_>>,
+    cursor: Option<(usize, usize)>,
+) {
+    let rows = usize::from(inner.height);
+    for (y, line) in lines.into_iter().enumerate().take(rows) {
+        frame.render_widget(
+            line,
+            Rect {
+                y: inner.y + y as u16,
+                height: 1,
+                ..inner
+            },
+        );
+    }
+    if let Some((y, col)) = cursor
+        && y < rows
+    {
+        frame.set_cursor_position(ratatui::layout::Position {
+            x: inner.x + col as u16,
+            y: inner.y + y as u16,
+        });
+    }
+}
+
 /// Clears `area` and draws a titled box; returns the inside.
 pub fn boxed(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str) -> Rect {
     frame.render_widget(Clear, area);
