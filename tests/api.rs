@@ -10,7 +10,8 @@ use std::time::Duration;
 use motcua::api::client::{Client, ClientError, ClientOptions, ErrorClass};
 use motcua::api::{
     DigitalIdentityRequest, DocumentType, DossierRevision, ErrorCode, HouseholdVerifyRequest,
-    LookupRequest, MemberStatus, PersonRef, SyncBatch, SyncItem, SyncOutcome, VerifyRequest,
+    LookupRequest, MemberStatus, PersonRef, SyncBatch, SyncItem, SyncKind, SyncOutcome,
+    VerifyRequest,
 };
 use motcua::server::synth::{self, Person};
 use motcua::server::{self, RunningServer, ServeOptions};
@@ -412,10 +413,10 @@ async fn household_members_outsiders_and_unknowns() {
 }
 
 fn item(id: &str, key: &str, dossier: &str, code: &str, provisional: bool) -> SyncItem {
-    SyncItem {
-        id: id.into(),
-        idempotency_key: key.into(),
-        revision: DossierRevision {
+    SyncItem::dossier(
+        id.into(),
+        key.into(),
+        DossierRevision {
             dossier_id: dossier.into(),
             revision: 1,
             dossier_code: code.into(),
@@ -425,7 +426,7 @@ fn item(id: &str, key: &str, dossier: &str, code: &str, provisional: bool) -> Sy
             status: 1,
             body: serde_json::json!({"chu_ho_so": {"ho_ten": "Nguyễn Văn A"}}),
         },
-    }
+    )
 }
 
 #[tokio::test]
@@ -465,7 +466,7 @@ async fn codes_and_idempotent_sync() {
 
     // Same key, different payload: rejected as a mismatch; the rest of the batch goes on.
     let mut changed = first.clone();
-    changed.revision.status = 4;
+    changed.revision.as_mut().unwrap().status = 4;
     let bad = item("o3", "k3", "d3", "sai-ma", false);
     let ok = item("o4", "k4", "d4", "TAM-4", true);
     let r = c
@@ -529,6 +530,118 @@ async fn codes_and_idempotent_sync() {
         .filter(|ch| matches!(ch.kind, motcua::api::ChangeKind::DossierStatus { .. }))
         .count();
     assert_eq!(statuses, 3);
+}
+
+#[tokio::test]
+async fn audit_records_and_queued_checks_sync_once() {
+    let rig = start();
+    let c = signed_in(&rig).await;
+    let record = motcua::api::AuditRecord {
+        id: "0196a1b2-0000-7000-8000-000000000001".into(),
+        at: "2026-11-23T09:20:00+07:00".into(),
+        official: "canbo01".into(),
+        action: "population.lookup".into(),
+        citizen: "079192019782".into(),
+        procedure_code: Some("NT.0001".into()),
+        dossier_id: None,
+        detail: serde_json::json!({"outcome": "found"}),
+    };
+    let audit = SyncItem {
+        id: "0196a1b2-0000-7000-8000-0000000000a1".into(),
+        idempotency_key: format!("audit/{}", record.id),
+        kind: SyncKind::Audit,
+        revision: None,
+        audit: Some(record.clone()),
+        check: None,
+    };
+    let p = fixture("079192019782");
+    let check = |id: &str, req: LookupRequest| SyncItem {
+        id: format!("{id}-item"),
+        idempotency_key: format!("check/{id}"),
+        kind: SyncKind::PopulationCheck,
+        revision: None,
+        audit: None,
+        check: Some(motcua::api::QueuedCheck {
+            check_id: id.into(),
+            request: req,
+        }),
+    };
+    let mut stranger = lookup_req(&p, "NT.0001");
+    stranger.full_name = "Người Khác Hẳn".into();
+    let mut bad = lookup_req(&p, "NT.0001");
+    bad.document_number = "12345".into();
+    let mut mismatched = audit.clone();
+    mismatched.kind = SyncKind::Dossier;
+    mismatched.id = "mismatch".into();
+    mismatched.idempotency_key = "mismatch".into();
+    let batch = SyncBatch {
+        items: vec![
+            audit.clone(),
+            check("q1", lookup_req(&p, "NT.0001")),
+            check("q2", stranger),
+            check("q3", bad),
+            mismatched,
+        ],
+    };
+    let r = c.sync_batch(&batch).await.unwrap();
+    let outcomes: Vec<_> = r.results.iter().map(|r| r.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            SyncOutcome::Accepted,
+            SyncOutcome::Accepted,
+            SyncOutcome::Accepted,
+            SyncOutcome::Rejected,
+            SyncOutcome::Rejected
+        ]
+    );
+    assert!(
+        r.results[3].error.as_ref().unwrap().fields[0]
+            .field
+            .starts_with("check.request."),
+        "{:?}",
+        r.results[3]
+    );
+    // Sent again: the stored results, nothing applied twice.
+    let again = c
+        .sync_batch(&SyncBatch {
+            items: batch.items[..3].to_vec(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        again
+            .results
+            .iter()
+            .all(|r| r.outcome == SyncOutcome::Duplicate)
+    );
+    // The same key with other content is refused.
+    let mut changed = audit.clone();
+    changed.audit.as_mut().unwrap().action = "population.verify".into();
+    let r = c
+        .sync_batch(&SyncBatch {
+            items: vec![changed],
+        })
+        .await
+        .unwrap();
+    assert_eq!(r.results[0].outcome, SyncOutcome::Rejected);
+    assert_eq!(
+        r.results[0].error.as_ref().unwrap().code,
+        ErrorCode::IdempotencyMismatch
+    );
+    // The answers come through the changes feed, once each.
+    let feed = c.changes("", 100).await.unwrap();
+    let answers: Vec<(String, bool)> = feed
+        .changes
+        .iter()
+        .filter_map(|ch| match &ch.kind {
+            motcua::api::ChangeKind::VerificationResult {
+                lookup_id, exists, ..
+            } => Some((lookup_id.clone(), *exists)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answers, [("q1".to_owned(), true), ("q2".to_owned(), false)]);
 }
 
 #[tokio::test]

@@ -639,13 +639,109 @@ pub struct SyncBatch {
 
 pub const MAX_SYNC_BATCH: usize = 100;
 
+/// One outbox item. `kind` says which of `revision`, `audit` or `check` it carries
+/// (exactly that one); a missing `kind` means `dossier`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncItem {
     /// The outbox item's id (client-minted UUIDv7).
     pub id: String,
-    /// One key per revision: a retry sends the same key and the same payload.
+    /// One key per revision (per record, per check): a retry sends the same key and the
+    /// same payload.
     pub idempotency_key: String,
-    pub revision: DossierRevision,
+    #[serde(default)]
+    pub kind: SyncKind,
+    /// For `dossier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<DossierRevision>,
+    /// For `audit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditRecord>,
+    /// For `population_check`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<QueuedCheck>,
+}
+
+impl SyncItem {
+    /// An item carrying a dossier revision.
+    #[must_use]
+    pub fn dossier(id: String, idempotency_key: String, revision: DossierRevision) -> Self {
+        Self {
+            id,
+            idempotency_key,
+            kind: SyncKind::Dossier,
+            revision: Some(revision),
+            audit: None,
+            check: None,
+        }
+    }
+}
+
+/// What an outbox item carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncKind {
+    /// A dossier revision.
+    #[default]
+    Dossier,
+    /// A record of the client's audit log (population-database use).
+    Audit,
+    /// A population lookup made while offline; its answer comes back through
+    /// `/v1/changes` as a `verification_result` whose `lookup_id` is `check_id`.
+    PopulationCheck,
+}
+
+impl SyncKind {
+    /// The name used on the wire and in the local outbox.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SyncKind::Dossier => "dossier",
+            SyncKind::Audit => "audit",
+            SyncKind::PopulationCheck => "population_check",
+        }
+    }
+
+    /// The kind of a local outbox row.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "dossier" => Some(SyncKind::Dossier),
+            "audit" => Some(SyncKind::Audit),
+            "population_check" => Some(SyncKind::PopulationCheck),
+            _ => None,
+        }
+    }
+}
+
+/// One record of the client's audit log of population-database use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// Client-minted UUIDv7.
+    pub id: String,
+    /// RFC 3339.
+    pub at: String,
+    /// The official who made the call.
+    pub official: String,
+    /// `population.lookup`, `population.verify`, …
+    pub action: String,
+    /// The citizen's document number.
+    #[serde(default)]
+    pub citizen: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossier_id: Option<String>,
+    /// What was asked and answered (field names, outcome), never the citizen's data.
+    #[serde(default)]
+    pub detail: serde_json::Value,
+}
+
+/// A population lookup queued while offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedCheck {
+    /// Client-minted UUIDv7; the answer's `lookup_id`.
+    pub check_id: String,
+    pub request: LookupRequest,
 }
 
 /// One saved state of a dossier. Revisions are immutable; an edit is a new revision.

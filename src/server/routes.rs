@@ -18,11 +18,12 @@ use sha2::{Digest as _, Sha256};
 
 use crate::api::{
     ApiError, ChangePage, CitizenRecord, CodeTable, DigitalIdentityRequest,
-    DigitalIdentityResponse, DocumentType, ErrorCode, FieldError, Health, HouseholdVerifyRequest,
-    HouseholdVerifyResponse, LookupRequest, LookupResponse, MAX_HOUSEHOLD_MEMBERS, MAX_RESERVATION,
-    MAX_SYNC_BATCH, MemberResult, MemberStatus, Official, ProcedurePage, ProcedureRecord,
-    ReservationRequest, ReservationResponse, ServerTime, SyncBatch, SyncItem, SyncOutcome,
-    SyncResponse, SyncResult, TokenRequest, TokenResponse, VerifyRequest, VerifyResponse,
+    DigitalIdentityResponse, DocumentType, DossierRevision, ErrorCode, FieldError, Health,
+    HouseholdVerifyRequest, HouseholdVerifyResponse, LookupRequest, LookupResponse,
+    MAX_HOUSEHOLD_MEMBERS, MAX_RESERVATION, MAX_SYNC_BATCH, MemberResult, MemberStatus, Official,
+    ProcedurePage, ProcedureRecord, ReservationRequest, ReservationResponse, ServerTime, SyncBatch,
+    SyncItem, SyncKind, SyncOutcome, SyncResponse, SyncResult, TokenRequest, TokenResponse,
+    VerifyRequest, VerifyResponse,
 };
 use crate::clock::{iso_date, rfc3339_vn, short_date, vn_date};
 use crate::server::AppState;
@@ -993,12 +994,9 @@ async fn reserve_codes(
     }))
 }
 
-/// Checks one revision; returns field errors and, when valid, its received day.
-fn check_revision(item: &SyncItem, unit: &str) -> Result<jiff::civil::Date, Vec<FieldError>> {
+/// Checks an item's id and idempotency key.
+fn check_item_keys(item: &SyncItem) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
-    let rev = &item.revision;
-    let id_ok =
-        |s: &str| !s.trim().is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_graphic());
     if !id_ok(&item.id) {
         errors.push(field("id", "format", "Mã mục đồng bộ không hợp lệ."));
     }
@@ -1009,6 +1007,20 @@ fn check_revision(item: &SyncItem, unit: &str) -> Result<jiff::civil::Date, Vec<
             "Khóa chống trùng không hợp lệ.",
         ));
     }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn id_ok(s: &str) -> bool {
+    !s.trim().is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_graphic())
+}
+
+/// Checks one revision; returns field errors and, when valid, its received day.
+fn check_revision(rev: &DossierRevision, unit: &str) -> Result<jiff::civil::Date, Vec<FieldError>> {
+    let mut errors = Vec::new();
     if !id_ok(&rev.dossier_id) {
         errors.push(field(
             "revision.dossier_id",
@@ -1062,6 +1074,132 @@ fn check_revision(item: &SyncItem, unit: &str) -> Result<jiff::civil::Date, Vec<
     }
 }
 
+/// What the handler found out about an item before storing it.
+enum Prepared {
+    /// A valid dossier revision received on that day.
+    Dossier(jiff::civil::Date),
+    /// A valid audit record.
+    Audit,
+    /// A valid queued lookup, and whether the citizen was found.
+    Check(bool),
+    /// Never storable as sent.
+    Invalid(Vec<FieldError>),
+}
+
+async fn prepare_item(
+    state: &Arc<AppState>,
+    item: &SyncItem,
+    unit: &str,
+) -> Result<Prepared, Failure> {
+    let present = match item.kind {
+        SyncKind::Dossier => item.revision.is_some(),
+        SyncKind::Audit => item.audit.is_some(),
+        SyncKind::PopulationCheck => item.check.is_some(),
+    };
+    let extra = usize::from(item.revision.is_some())
+        + usize::from(item.audit.is_some())
+        + usize::from(item.check.is_some());
+    if !present || extra != 1 {
+        return Ok(Prepared::Invalid(vec![field(
+            "kind",
+            "mismatch",
+            "Mục đồng bộ phải mang đúng một nội dung theo loại của nó.",
+        )]));
+    }
+    if let Err(fields) = check_item_keys(item) {
+        return Ok(Prepared::Invalid(fields));
+    }
+    match (&item.revision, &item.audit, &item.check) {
+        (Some(rev), _, _) => {
+            let day = match check_revision(rev, unit) {
+                Ok(day) => day,
+                Err(fields) => return Ok(Prepared::Invalid(fields)),
+            };
+            let storage = state.storage.clone();
+            let code = rev.procedure_code.clone();
+            if blocking(move || storage.procedure(&code)).await?.is_none() {
+                return Ok(Prepared::Invalid(vec![field(
+                    "revision.procedure_code",
+                    "unknown",
+                    "Mã thủ tục không có trong danh mục.",
+                )]));
+            }
+            Ok(Prepared::Dossier(day))
+        }
+        (None, Some(a), _) => {
+            let ok = |s: &str| {
+                !s.trim().is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_graphic())
+            };
+            let mut fields = Vec::new();
+            if !ok(&a.id) {
+                fields.push(field(
+                    "audit.id",
+                    "format",
+                    "Mã bản ghi nhật ký không hợp lệ.",
+                ));
+            }
+            if a.at.parse::<jiff::Timestamp>().is_err() {
+                fields.push(field("audit.at", "format", "Thời điểm phải theo RFC 3339."));
+            }
+            if !ok(&a.action) || !ok(&a.official) {
+                fields.push(field(
+                    "audit.action",
+                    "format",
+                    "Bản ghi nhật ký thiếu thao tác hoặc cán bộ.",
+                ));
+            }
+            if fields.is_empty() {
+                Ok(Prepared::Audit)
+            } else {
+                Ok(Prepared::Invalid(fields))
+            }
+        }
+        (None, None, Some(q)) => {
+            let r = &q.request;
+            if let Err(f) = check_procedure(state, &r.procedure_code).await {
+                return if f.error.retryable {
+                    Err(f)
+                } else {
+                    Ok(Prepared::Invalid(prefixed(f, "check.request.")))
+                };
+            }
+            match matching_citizen(
+                state,
+                r.document_type,
+                &r.document_number,
+                &r.full_name,
+                &r.birth_date,
+            )
+            .await
+            {
+                Ok(found) => Ok(Prepared::Check(found.is_some())),
+                Err(f) if f.error.retryable => Err(f),
+                Err(f) => Ok(Prepared::Invalid(prefixed(f, "check.request."))),
+            }
+        }
+        (None, None, None) => Ok(Prepared::Invalid(Vec::new())),
+    }
+}
+
+/// A validation failure's field errors under `prefix` (one general one when it named none).
+fn prefixed(f: Failure, prefix: &str) -> Vec<FieldError> {
+    if f.error.fields.is_empty() {
+        return vec![field(
+            prefix.trim_end_matches('.'),
+            "invalid",
+            &f.error.message,
+        )];
+    }
+    f.error
+        .fields
+        .into_iter()
+        .map(|mut e| {
+            e.field = format!("{prefix}{}", e.field);
+            e
+        })
+        .collect()
+}
+
 async fn sync_batch(
     State(state): State<Arc<AppState>>,
     Authed(official): Authed,
@@ -1074,17 +1212,13 @@ async fn sync_batch(
             &format!("Tối đa {MAX_SYNC_BATCH} mục mỗi lần."),
         )]));
     }
-    let mut checked = Vec::with_capacity(batch.items.len());
+    let mut prepared = Vec::with_capacity(batch.items.len());
     for item in batch.items {
-        let check = check_revision(&item, &official.unit_code);
-        let known = if check.is_ok() {
-            let storage = state.storage.clone();
-            let code = item.revision.procedure_code.clone();
-            blocking(move || storage.procedure(&code)).await?.is_some()
-        } else {
-            true
+        let p = match prepare_item(&state, &item, &official.unit_code).await {
+            Ok(p) => Ok(p),
+            Err(f) => Err(f.error),
         };
-        checked.push((item, check, known));
+        prepared.push((item, p));
     }
     let now = state.now();
     let now_rfc = rfc3339_vn(now);
@@ -1092,29 +1226,32 @@ async fn sync_batch(
     let unit = official.unit_code.clone();
     let username = official.username.clone();
     let results = blocking(move || {
-        let mut results = Vec::with_capacity(checked.len());
-        for (item, check, known) in checked {
-            let day = match check {
-                Err(fields) => {
-                    results.push(rejected(&item, fields));
+        let mut results = Vec::with_capacity(prepared.len());
+        for (item, p) in prepared {
+            let retry = |item: &SyncItem, error: ApiError| SyncResult {
+                id: item.id.clone(),
+                outcome: SyncOutcome::Retry,
+                dossier_code: None,
+                error: Some(error),
+            };
+            let p = match p {
+                Ok(p) => p,
+                Err(error) => {
+                    results.push(retry(&item, error));
                     continue;
                 }
-                Ok(_) if !known => {
-                    results.push(rejected(
-                        &item,
-                        vec![field(
-                            "revision.procedure_code",
-                            "unknown",
-                            "Mã thủ tục không có trong danh mục.",
-                        )],
-                    ));
+            };
+            let day = match &p {
+                Prepared::Invalid(fields) => {
+                    results.push(rejected(&item, fields.clone()));
                     continue;
                 }
-                Ok(day) => day,
+                Prepared::Dossier(day) => Some(*day),
+                Prepared::Audit | Prepared::Check(_) => None,
             };
             let hash = payload_hash(&item);
-            let iso = iso_date(day);
-            let short = short_date(day);
+            let iso = day.map(iso_date).unwrap_or_default();
+            let short = day.map(short_date).unwrap_or_default();
             let ctx = SyncContext {
                 unit_code: &unit,
                 official: &username,
@@ -1123,18 +1260,21 @@ async fn sync_batch(
                 received_iso: &iso,
                 received_short: &short,
             };
-            match storage.apply_sync_item(&item, &hash, &ctx) {
+            let applied = match p {
+                Prepared::Check(found) => {
+                    storage.apply_record_item(&item, &hash, &ctx, Some(found))
+                }
+                Prepared::Audit => storage.apply_record_item(&item, &hash, &ctx, None),
+                _ => storage.apply_sync_item(&item, &hash, &ctx),
+            };
+            match applied {
                 Ok(r) => results.push(r),
                 Err(e) => {
                     tracing::error!(target: "server", "sync item {}: {e}", item.id);
-                    results.push(SyncResult {
-                        id: item.id.clone(),
-                        outcome: SyncOutcome::Retry,
-                        dossier_code: None,
-                        error: Some(
-                            Failure::new(ErrorCode::Internal, "Lỗi hệ thống, gửi lại sau.").error,
-                        ),
-                    });
+                    results.push(retry(
+                        &item,
+                        Failure::new(ErrorCode::Internal, "Lỗi hệ thống, gửi lại sau.").error,
+                    ));
                 }
             }
         }
@@ -1153,9 +1293,15 @@ fn rejected(item: &SyncItem, fields: Vec<FieldError>) -> SyncResult {
     }
 }
 
-/// SHA-256 of the revision's canonical JSON (keys sorted), hex.
+/// SHA-256 of the item's content as canonical JSON (keys sorted), hex: the revision for
+/// a dossier (as before kinds existed), else the kind and its record.
 pub fn payload_hash(item: &SyncItem) -> String {
-    let canonical = serde_json::to_value(&item.revision)
+    let value = match item.kind {
+        SyncKind::Dossier => serde_json::to_value(&item.revision),
+        SyncKind::Audit => serde_json::to_value((item.kind, &item.audit)),
+        SyncKind::PopulationCheck => serde_json::to_value((item.kind, &item.check)),
+    };
+    let canonical = value
         .and_then(|v| serde_json::to_vec(&v))
         .unwrap_or_default();
     hex(&Sha256::digest(&canonical))

@@ -103,6 +103,27 @@ const MIGRATIONS: &[&str] = &[
         at   TEXT NOT NULL,
         body TEXT NOT NULL
     ) STRICT;",
+    // 2: audit records and queued population checks pushed by clients.
+    "CREATE TABLE receipt (
+        idempotency_key TEXT PRIMARY KEY NOT NULL,
+        payload_hash    TEXT NOT NULL,
+        item_id         TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        result          TEXT NOT NULL,
+        stored_at       INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE client_audit (
+        id             TEXT PRIMARY KEY NOT NULL,
+        at             TEXT NOT NULL,
+        official       TEXT NOT NULL,
+        synced_by      TEXT NOT NULL,
+        unit_code      TEXT NOT NULL,
+        action         TEXT NOT NULL,
+        citizen        TEXT NOT NULL,
+        procedure_code TEXT,
+        dossier_id     TEXT,
+        detail         TEXT NOT NULL
+    ) STRICT;",
 ];
 
 /// SQLite storage for the reference backend.
@@ -531,27 +552,16 @@ impl Storage for SqliteStorage {
     ) -> StorageResult<SyncResult> {
         self.write(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let stored: Option<(String, String)> = tx
-                .query_row(
-                    "SELECT payload_hash, result FROM revision WHERE idempotency_key = ?1",
-                    params![item.idempotency_key],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if let Some((hash, result)) = stored {
-                let mut result: SyncResult = serde_json::from_str(&result)?;
-                result.id.clone_from(&item.id);
-                if hash == payload_hash {
-                    result.outcome = SyncOutcome::Duplicate;
-                    return Ok(result);
-                }
+            if let Some(replay) = stored_result(&tx, item, payload_hash)? {
+                return Ok(replay);
+            }
+            let Some(rev) = item.revision.as_ref() else {
                 return Ok(rejected(
                     item,
-                    ErrorCode::IdempotencyMismatch,
-                    "Khóa chống trùng đã được dùng cho một nội dung khác.",
+                    ErrorCode::ValidationFailed,
+                    "Mục đồng bộ không mang phiên bản hồ sơ.",
                 ));
-            }
-            let rev = &item.revision;
+            };
             let taken: Option<String> = tx
                 .query_row(
                     "SELECT idempotency_key FROM revision WHERE dossier_id = ?1 AND revision = ?2",
@@ -638,6 +648,93 @@ impl Storage for SqliteStorage {
         })
     }
 
+    fn apply_record_item(
+        &self,
+        item: &SyncItem,
+        payload_hash: &str,
+        ctx: &SyncContext<'_>,
+        found: Option<bool>,
+    ) -> StorageResult<SyncResult> {
+        self.write(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(replay) = stored_result(&tx, item, payload_hash)? {
+                return Ok(replay);
+            }
+            match (&item.audit, &item.check) {
+                (Some(a), _) => {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO client_audit (id, at, official, synced_by, unit_code,
+                             action, citizen, procedure_code, dossier_id, detail)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        params![
+                            a.id,
+                            a.at,
+                            a.official,
+                            ctx.official,
+                            ctx.unit_code,
+                            a.action,
+                            a.citizen,
+                            a.procedure_code,
+                            a.dossier_id,
+                            a.detail.to_string()
+                        ],
+                    )?;
+                }
+                (None, Some(q)) => {
+                    let found = found.unwrap_or(false);
+                    tx.execute(
+                        "INSERT INTO lookup (at, official, kind, id_number, procedure_code, dossier_code, found)
+                         VALUES (?1, ?2, 'queued_lookup', ?3, ?4, ?5, ?6)",
+                        params![
+                            ctx.now_ms,
+                            ctx.official,
+                            q.request.document_number,
+                            q.request.procedure_code,
+                            q.request.dossier_code,
+                            found
+                        ],
+                    )?;
+                    push_change(
+                        &tx,
+                        ctx.now_rfc3339,
+                        &ChangeKind::VerificationResult {
+                            lookup_id: q.check_id.clone(),
+                            id_number: q.request.document_number.clone(),
+                            exists: found,
+                        },
+                    )?;
+                }
+                (None, None) => {
+                    return Ok(rejected(
+                        item,
+                        ErrorCode::ValidationFailed,
+                        "Mục đồng bộ không mang nội dung.",
+                    ));
+                }
+            }
+            let result = SyncResult {
+                id: item.id.clone(),
+                outcome: SyncOutcome::Accepted,
+                dossier_code: None,
+                error: None,
+            };
+            tx.execute(
+                "INSERT INTO receipt (idempotency_key, payload_hash, item_id, kind, result, stored_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    item.idempotency_key,
+                    payload_hash,
+                    item.id,
+                    item.kind.as_str(),
+                    serde_json::to_string(&result)?,
+                    ctx.now_ms
+                ],
+            )?;
+            tx.commit()?;
+            Ok(result)
+        })
+    }
+
     fn changes(&self, after: u64, limit: usize) -> StorageResult<Vec<Change>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
@@ -677,6 +774,43 @@ impl Storage for SqliteStorage {
             })
         })
     }
+}
+
+/// What was stored before under the item's idempotency key (whatever its kind): the
+/// stored result as a duplicate when the payload is the same, a 409 rejection when not.
+fn stored_result(
+    tx: &rusqlite::Transaction<'_>,
+    item: &SyncItem,
+    payload_hash: &str,
+) -> StorageResult<Option<SyncResult>> {
+    let mut stored: Option<(String, String)> = None;
+    for sql in [
+        "SELECT payload_hash, result FROM revision WHERE idempotency_key = ?1",
+        "SELECT payload_hash, result FROM receipt WHERE idempotency_key = ?1",
+    ] {
+        stored = tx
+            .query_row(sql, params![item.idempotency_key], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if stored.is_some() {
+            break;
+        }
+    }
+    let Some((hash, result)) = stored else {
+        return Ok(None);
+    };
+    if hash != payload_hash {
+        return Ok(Some(rejected(
+            item,
+            ErrorCode::IdempotencyMismatch,
+            "Khóa chống trùng đã được dùng cho một nội dung khác.",
+        )));
+    }
+    let mut result: SyncResult = serde_json::from_str(&result)?;
+    result.id.clone_from(&item.id);
+    result.outcome = SyncOutcome::Duplicate;
+    Ok(Some(result))
 }
 
 /// SHA-256, hex, of the sorted ids joined by `\n` (the digest's `id_hash`).

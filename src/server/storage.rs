@@ -143,6 +143,16 @@ pub trait Storage: Send + Sync + 'static {
         payload_hash: &str,
         ctx: &SyncContext<'_>,
     ) -> StorageResult<SyncResult>;
+    /// Applies one `audit` or `population_check` item atomically and idempotently:
+    /// keeps the audit record, or records the queued lookup (`found` is its answer) and
+    /// publishes a `verification_result` change.
+    fn apply_record_item(
+        &self,
+        item: &SyncItem,
+        payload_hash: &str,
+        ctx: &SyncContext<'_>,
+        found: Option<bool>,
+    ) -> StorageResult<SyncResult>;
     /// Changes above `after`, oldest first, at most `limit`.
     fn changes(&self, after: u64, limit: usize) -> StorageResult<Vec<Change>>;
     /// Dossiers received on `date` (`YYYY-MM-DD`, UTC+7).

@@ -385,10 +385,10 @@ impl Store {
             .received_at
             .to_zoned_datetime(vn_tz())
             .map_or_else(|_| at.clone(), |z| rfc3339_vn(z.timestamp()));
-        let item = SyncItem {
-            id: crate::ids::new_uuid_v7(now),
-            idempotency_key: format!("{}/{}", d.id, d.revision),
-            revision: DossierRevision {
+        let item = SyncItem::dossier(
+            crate::ids::new_uuid_v7(now),
+            format!("{}/{}", d.id, d.revision),
+            DossierRevision {
                 dossier_id: d.id.clone(),
                 revision: d.revision,
                 dossier_code: d.code.clone().unwrap_or_default(),
@@ -399,7 +399,7 @@ impl Store {
                 body: serde_json::from_str(&body)
                     .map_err(|e| StoreError::Corrupt(format!("dossier body: {e}")))?,
             },
-        };
+        );
         let payload = serde_json::to_string(&item)
             .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?;
         tx.execute(
