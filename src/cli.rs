@@ -19,6 +19,7 @@ use crate::theme::Theme;
 mod card;
 mod household;
 mod population;
+mod sync;
 
 /// The local profile used while no backend is configured: the embedded demo.
 pub const DEMO_PROFILE: &str = "demo";
@@ -95,6 +96,9 @@ pub enum Command {
         #[command(subcommand)]
         command: card::CardCommand,
     },
+    /// Sync with the provincial backend: one pass (exit status 3 if anything is left);
+    /// `status`, `verify`, `retry`.
+    Sync(sync::SyncArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -316,6 +320,7 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
             command: QrCommand::Parse { text, json },
         }) => qr_parse(lang, text.as_deref(), json),
         Some(Command::Card { command }) => card::run(paths, &config, &command),
+        Some(Command::Sync(args)) => sync::run(paths, &config, &args),
     }
 }
 

@@ -24,6 +24,7 @@ pub mod rng;
 pub mod screens;
 pub mod server;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod theme;
 pub mod ui;

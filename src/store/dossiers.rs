@@ -305,14 +305,21 @@ impl Store {
                 .optional()?
                 .unwrap_or_else(|| UNKNOWN_UNIT.to_owned()),
         };
-        let latest: Option<i64> = tx
+        let latest: Option<(i64, Option<String>, bool)> = tx
             .query_row(
-                "SELECT revision FROM dossier WHERE id = ?1",
+                "SELECT revision, code, code_provisional FROM dossier WHERE id = ?1",
                 params![d.id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        d.revision = u32::try_from(latest.unwrap_or(0)).unwrap_or(0) + 1;
+        // Sync may have replaced a provisional code since this draft was opened.
+        if let Some((rev, Some(code), false)) = &latest
+            && *rev > 0
+        {
+            d.code = Some(code.clone());
+            d.code_provisional = false;
+        }
+        d.revision = u32::try_from(latest.map_or(0, |l| l.0)).unwrap_or(0) + 1;
         if d.code.is_none() {
             let reserved: Option<String> = tx
                 .query_row(

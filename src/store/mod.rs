@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod dossiers;
 pub mod service;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,6 +41,8 @@ const MIGRATIONS: &[&str] = &[
     dossiers::MIGRATION,
     // 4: population checks queued offline; the audit log indexed by citizen.
     audit::MIGRATION,
+    // 5: sync: per-item failures and sync times.
+    sync::MIGRATION,
 ];
 
 /// `meta` keys of the catalogue feed.
