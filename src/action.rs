@@ -92,6 +92,11 @@ actions! {
     NextExpiry => "next_expiry",
     TakeQr => "take_qr",
     TakeCard => "take_card",
+    SyncScreen => "sync_screen",
+    SyncNow => "sync_now",
+    Requeue => "requeue",
+    RequeueAll => "requeue_all",
+    DemoBackend => "demo_backend",
 }
 
 impl std::fmt::Display for Action {

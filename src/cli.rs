@@ -834,6 +834,7 @@ fn connect_backend(
             client,
             auto_sign_in: None,
             server: None,
+            sync: sync_options(config),
         };
         return Ok((backend, mode, profile));
     }
@@ -864,8 +865,24 @@ fn connect_backend(
         client,
         auto_sign_in: Some((crate::server::DEMO_USERNAME.to_owned(), password)),
         server: Some(server),
+        sync: sync_options(config),
     };
     Ok((backend, app::BackendMode::Demo, DEMO_PROFILE.to_owned()))
+}
+
+/// The sync worker's settings from `[sync]`, kept within sane bounds.
+fn sync_options(config: &Config) -> crate::sync::worker::WorkerOptions {
+    let c = &config.sync;
+    crate::sync::worker::WorkerOptions {
+        period: Duration::from_secs(c.period_s.clamp(5, 86_400)),
+        probe: Duration::from_secs(c.probe_s.clamp(1, 3_600)),
+        pass: crate::sync::PassOptions {
+            batch: c.batch.clamp(1, crate::api::MAX_SYNC_BATCH),
+            pull: true,
+        },
+        seed: std::process::id().into(),
+        ..crate::sync::worker::WorkerOptions::default()
+    }
 }
 
 /// The local store's profile for the configured backend (the demo's when none).

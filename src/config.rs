@@ -180,6 +180,28 @@ impl Default for HouseholdConfig {
     }
 }
 
+/// `[sync]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    /// A sync pass at least this often while the backend answers, in seconds.
+    pub period_s: u64,
+    /// While the backend cannot be reached, ask whether it is back this often, in seconds.
+    pub probe_s: u64,
+    /// Items per request (1 to 100).
+    pub batch: usize,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            period_s: 60,
+            probe_s: 5,
+            batch: 50,
+        }
+    }
+}
+
 /// `[card]`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -248,6 +270,7 @@ pub struct Config {
     pub backend: BackendConfig,
     pub export: ExportConfig,
     pub household: HouseholdConfig,
+    pub sync: SyncConfig,
     pub card: CardConfig,
     pub scanner: ScannerConfig,
     pub log: LogConfig,

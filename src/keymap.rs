@@ -42,6 +42,7 @@ pub enum Group {
     HouseholdTable,
     Card,
     CardResult,
+    Sync,
 }
 
 impl Group {
@@ -66,6 +67,7 @@ impl Group {
         Group::HouseholdTable,
         Group::Card,
         Group::CardResult,
+        Group::Sync,
     ];
 
     /// The name used in the keymap file.
@@ -91,6 +93,7 @@ impl Group {
             Group::HouseholdTable => "household_table",
             Group::Card => "card",
             Group::CardResult => "card_result",
+            Group::Sync => "sync",
         }
     }
 

@@ -33,6 +33,8 @@ pub(super) struct Flow {
     pub recover_req: Option<u64>,
     /// A code reservation is in flight.
     pub reserving: bool,
+    /// Parked items being put back in the queue.
+    pub requeue_req: Option<u64>,
 }
 
 impl State {
@@ -272,7 +274,7 @@ impl State {
     }
 
     /// Reloads the dossier list if it is on the stack.
-    fn reload_list(&mut self) -> Vec<Effect> {
+    pub(super) fn reload_list(&mut self) -> Vec<Effect> {
         let req = self.request_id();
         let Some(list) = self.dossiers_mut() else {
             return Vec::new();
@@ -363,7 +365,9 @@ impl State {
             | StoreEvent::CheckQueued { .. }
             | StoreEvent::Audit { .. }
             | StoreEvent::HouseholdRecorded { .. }
-            | StoreEvent::MembersRead { .. } => Vec::new(),
+            | StoreEvent::MembersRead { .. }
+            | StoreEvent::Outbox { .. }
+            | StoreEvent::Requeued { .. } => Vec::new(),
             StoreEvent::NewDossier { req, result } => {
                 if self.flow.pending_new != Some(req) {
                     return Vec::new();
@@ -433,6 +437,7 @@ impl State {
                         let code = d.code.clone().unwrap_or_default();
                         self.close_intake();
                         let mut effects = self.reload_list();
+                        effects.push(Self::kick_sync());
                         let key = if d.code_provisional {
                             "flash.finalized_provisional"
                         } else {
@@ -521,6 +526,7 @@ impl State {
             effects.push(Effect::Store(StoreCmd::CountCodes { unit }));
         }
         effects.push(Effect::Backend(BackendCmd::Holidays));
+        effects.push(Effect::Sync(crate::sync::worker::SyncCmd::SignedIn));
         effects
     }
 

@@ -13,6 +13,7 @@ mod household_flow;
 pub mod render;
 pub mod runtime;
 pub mod scan;
+mod sync_flow;
 pub mod term;
 
 use std::path::PathBuf;
@@ -64,6 +65,10 @@ pub enum Msg {
     ScannerProblem(String),
     /// The draft-save timer ran out (armed by `Effect::DraftTimer`).
     DraftTimer,
+    /// The sync worker reported something.
+    Sync(crate::sync::worker::SyncEvent),
+    /// The demo backend was switched: running now (`Ok(true)`) or not; or it failed.
+    DemoBackend(Result<bool, String>),
     /// SIGTERM, SIGHUP or the terminal's input closed: leave cleanly.
     Shutdown,
 }
@@ -82,6 +87,13 @@ pub enum Effect {
     /// Send `Msg::DraftTimer` after this many milliseconds.
     DraftTimer {
         after_ms: u64,
+    },
+    /// A command for the sync worker.
+    Sync(crate::sync::worker::SyncCmd),
+    /// Demo only: stop (`on: false`) or start the embedded backend; the answer comes
+    /// back as `Msg::DemoBackend`.
+    DemoBackend {
+        on: bool,
     },
     /// Clear and fully repaint the terminal.
     ClearScreen,
@@ -110,6 +122,8 @@ pub enum Screen {
     Household(Box<HouseholdState>),
     /// Reading a citizen's card into a person block (over the intake form).
     Card(Box<crate::screens::card::CardState>),
+    /// The outbox and the sync worker's state.
+    Sync(crate::screens::sync::SyncState),
 }
 
 /// How the app reaches its backend.
@@ -195,6 +209,10 @@ pub struct State {
     pub reader: Option<crate::card::service::ReaderState>,
     /// The card read in flight, and whose block it is for.
     card_read: Option<(u64, crate::dossier::Role)>,
+    /// The sync worker's last status (`None`: no worker has reported).
+    pub sync: Option<crate::sync::worker::SyncStatus>,
+    /// Demo only: whether the embedded backend is running.
+    pub demo_backend: Option<bool>,
 }
 
 /// What a screen or layer asks of the app after handling an action.
@@ -249,6 +267,7 @@ impl State {
     #[must_use]
     pub fn new(opts: Options, width: u16, height: u16) -> Self {
         let mut screens = vec![Screen::Procedures(ProceduresState::new(opts.match_mode))];
+        let demo_backend = (opts.backend == BackendMode::Demo).then_some(true);
         if let BackendMode::Remote { url } = &opts.backend {
             screens.push(Screen::SignIn(SignInState::new(url)));
         }
@@ -280,6 +299,8 @@ impl State {
             card_service: opts.card_service,
             reader: None,
             card_read: None,
+            sync: None,
+            demo_backend,
         }
     }
 
@@ -453,6 +474,7 @@ impl State {
             Screen::Audit(a) => a.group(),
             Screen::Household(h) => h.group(),
             Screen::Card(c) => c.group(),
+            Screen::Sync(s) => s.group(),
         }
     }
 
@@ -490,7 +512,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 (None, Some(Screen::Audit(_))) => return state.audit_paste(&text),
                 (None, Some(Screen::Household(_))) => return state.household_paste(&text),
                 (None, Some(Screen::Card(_))) => return state.card_paste(&text),
-                (None, None) => Outcome::default(),
+                (None, Some(Screen::Sync(_)) | None) => Outcome::default(),
             };
             apply(state, outcome)
         }
@@ -537,7 +559,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects.extend(state.on_store_dossier(event));
             effects
         }
+        Msg::Store(event @ (StoreEvent::Outbox { .. } | StoreEvent::Requeued { .. })) => {
+            state.on_store_sync(event)
+        }
         Msg::Store(event) => state.on_store_dossier(event),
+        Msg::Sync(event) => state.on_sync(event),
+        Msg::DemoBackend(result) => state.on_demo_backend(result),
         Msg::Backend(event) => state.on_backend(event),
         Msg::Card(event) => state.on_card(event),
         Msg::Scan { text, at } => state.on_scan(&text, at),
@@ -576,7 +603,7 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
             (None, Some(Screen::Audit(_))) => return state.audit_text(key),
             (None, Some(Screen::Household(_))) => return state.household_text(key),
             (None, Some(Screen::Card(_))) => return state.card_text(key),
-            (None, None) => Outcome::default(),
+            (None, Some(Screen::Sync(_)) | None) => Outcome::default(),
         };
         return apply(state, outcome);
     }
@@ -609,6 +636,14 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
         {
             Outcome {
                 effects: state.open_audit(),
+                ..Outcome::default()
+            }
+        }
+        Action::SyncScreen
+            if state.layers.is_empty() && !matches!(state.screen(), Screen::Sync(_)) =>
+        {
+            Outcome {
+                effects: state.open_sync(),
                 ..Outcome::default()
             }
         }
@@ -669,6 +704,7 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
                 (None, Some(Screen::Audit(_))) => state.audit_action(action),
                 (None, Some(Screen::Household(_))) => state.household_action(action),
                 (None, Some(Screen::Card(_))) => state.card_action(action),
+                (None, Some(Screen::Sync(_))) => state.sync_action(action),
                 (None, Some(Screen::SignIn(s))) => {
                     let req = state.next_req + 1;
                     let out = s.on_action(action, req);

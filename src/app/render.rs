@@ -35,9 +35,16 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
     if let Some(o) = &state.official {
         right.push(crate::text::sanitize(&o.username).0);
     }
-    match state.link {
-        Link::Offline => right.push(lang.t("app.offline").to_owned()),
-        Link::Online | Link::Unknown => {}
+    // The sync worker's words say offline themselves, with the queue.
+    match (&state.sync, state.link) {
+        (Some(s), _) => {
+            let words = crate::screens::sync::status_words(s, lang);
+            if !words.is_empty() {
+                right.push(words);
+            }
+        }
+        (None, Link::Offline) => right.push(lang.t("app.offline").to_owned()),
+        (None, Link::Online | Link::Unknown) => {}
     }
     // The card on the reader, while there is a reader.
     if let Some(crate::card::service::ReaderState::Ready { card, .. }) = &state.reader {
@@ -127,6 +134,15 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
             let right = right.join(" · ");
             widgets::status_bar(frame, status, theme, lang.t("list.title"), &right, demo);
             dossiers::render(d, frame, body, lang, theme);
+        }
+        Screen::Sync(s) => {
+            let right = right.join(" · ");
+            widgets::status_bar(frame, status, theme, lang.t("sync.title"), &right, demo);
+            let view = crate::screens::sync::View {
+                status: state.sync.as_ref(),
+                demo_backend: state.demo_backend,
+            };
+            crate::screens::sync::render(s, view, frame, body, lang, theme);
         }
     }
     if let Screen::Check(c) = state.screen()

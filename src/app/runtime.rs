@@ -22,6 +22,16 @@ pub struct Backend {
     pub auto_sign_in: Option<(String, String)>,
     /// The embedded demo server, stopped when the app ends.
     pub server: Option<crate::server::RunningServer>,
+    /// How the sync worker runs.
+    pub sync: crate::sync::worker::WorkerOptions,
+}
+
+/// The embedded demo server, which the official may stop and start again (to see
+/// offline work drain): its state and address outlive a stop.
+struct DemoServer {
+    running: Option<crate::server::RunningServer>,
+    state: std::sync::Arc<crate::server::AppState>,
+    addr: std::net::SocketAddr,
 }
 
 /// The devices the app reads: a card service and a serial QR scanner.
@@ -41,6 +51,8 @@ struct Services {
     card: Option<Box<dyn crate::card::service::CardLink>>,
     /// Kept so the scanner thread runs as long as the app.
     _scanner: Option<crate::card::serial_scanner::ScannerHandle>,
+    sync: Option<crate::sync::worker::SyncHandle>,
+    demo: std::cell::RefCell<Option<DemoServer>>,
 }
 
 /// Starts the app in the terminal and runs it until the user quits.
@@ -57,6 +69,7 @@ pub fn run(
     rt.block_on(async move {
         let (tx, rx) = unbounded_channel::<Msg>();
         let store_tx = tx.clone();
+        let worker_store = store_path.clone();
         let store = StoreService::spawn(
             store_path,
             busy_timeout,
@@ -65,16 +78,39 @@ pub fn run(
                 let _ = store_tx.send(Msg::Store(ev));
             },
         )?;
-        let (backend_service, auto_sign_in, server) = match backend {
+        let (backend_service, auto_sign_in, server, sync) = match backend {
             Some(b) => {
+                let sync_tx = tx.clone();
+                let sync = crate::sync::worker::spawn(
+                    worker_store,
+                    busy_timeout,
+                    b.client.clone(),
+                    std::sync::Arc::new(crate::clock::SystemClock),
+                    b.sync,
+                    Box::new(move |ev| {
+                        let _ = sync_tx.send(Msg::Sync(ev));
+                    }),
+                );
+                let sync = match sync {
+                    Ok(h) => Some(h),
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot start the sync worker");
+                        None
+                    }
+                };
                 let backend_tx = tx.clone();
                 let service = BackendService::new(b.client, move |ev| {
                     let _ = backend_tx.send(Msg::Backend(ev));
                 });
-                (Some(service), b.auto_sign_in, b.server)
+                (Some(service), b.auto_sign_in, b.server, sync)
             }
-            None => (None, None, None),
+            None => (None, None, None, None),
         };
+        let demo = server.map(|s| DemoServer {
+            state: s.state.clone(),
+            addr: s.addr,
+            running: Some(s),
+        });
         let card = match devices.card {
             Some(start) => {
                 let card_tx = tx.clone();
@@ -121,6 +157,8 @@ pub fn run(
             auto_sign_in,
             card,
             _scanner: scanner,
+            sync,
+            demo: std::cell::RefCell::new(demo),
         };
         term::install_panic_hook();
         let mut tui = Tui::enter()?;
@@ -129,7 +167,7 @@ pub fn run(
         let mut state = State::new(opts, size.width, size.height);
         let result = event_loop(&mut state, &mut tui, rx, tx.clone(), &services).await;
         drop(tui);
-        drop(server);
+        drop(services);
         result
     })
 }
@@ -265,6 +303,33 @@ fn run_effects(
                 } else {
                     tracing::warn!(?cmd, "no backend configured");
                 }
+            }
+            Effect::Sync(cmd) => {
+                if let Some(s) = &services.sync {
+                    s.send(cmd);
+                }
+            }
+            Effect::DemoBackend { on } => {
+                let mut demo = services.demo.borrow_mut();
+                let answer = match demo.as_mut() {
+                    None => Err("no demo backend".to_owned()),
+                    Some(d) if !on => {
+                        // Dropping the handle stops the server and waits for its thread.
+                        drop(d.running.take());
+                        tracing::info!("demo backend stopped by the official");
+                        Ok(false)
+                    }
+                    Some(d) if d.running.is_some() => Ok(true),
+                    Some(d) => match crate::server::spawn(d.state.clone(), d.addr) {
+                        Ok(s) => {
+                            d.running = Some(s);
+                            tracing::info!("demo backend started again");
+                            Ok(true)
+                        }
+                        Err(e) => Err(e),
+                    },
+                };
+                let _ = tx.send(Msg::DemoBackend(answer));
             }
             Effect::AutoSignIn { req } => {
                 if let (Some(b), Some((username, password))) =

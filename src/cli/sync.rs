@@ -305,21 +305,11 @@ fn write_entry(out: &mut impl Write, lang: Lang, e: &OutboxEntry) -> std::io::Re
         "  {} {} {:<8} {} {}: {}",
         e.id,
         e.kind.as_str(),
-        lang.t(state_key(e.state)),
+        lang.t(crate::screens::sync::state_key(e.state)),
         what,
         lang.f("sync.cli.tries", &[("n", &e.tries)]),
         clean(e.last_error.as_deref().unwrap_or("—")),
     )
-}
-
-/// The i18n key of an item state.
-#[must_use]
-pub const fn state_key(state: ItemState) -> &'static str {
-    match state {
-        ItemState::Pending => "sync.state.pending",
-        ItemState::Synced => "sync.state.synced",
-        ItemState::Parked => "sync.state.parked",
-    }
 }
 
 /// `Ok` when the queue is empty, else the exit status [`EXIT_LEFT`] with a message.

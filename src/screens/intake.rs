@@ -38,6 +38,8 @@ pub enum Saved {
     Clean,
     /// Typed; a save is due within a second.
     Dirty,
+    /// Handed to the store, not yet written: "saved" is said only once it is.
+    Saving,
     /// The store refused the last save (shown until a save succeeds).
     Failed(String),
 }
@@ -148,7 +150,7 @@ impl IntakeState {
     /// Whether typing is waiting to be saved.
     #[must_use]
     pub fn is_dirty(&self) -> bool {
-        !matches!(self.saved, Saved::Clean)
+        matches!(self.saved, Saved::Dirty | Saved::Failed(_))
     }
 
     fn load_input(&mut self) {
@@ -379,6 +381,7 @@ impl IntakeState {
     /// The draft was saved (or not).
     pub fn on_saved(&mut self, result: Result<(), String>) {
         self.saved = match result {
+            // Typed again since this save was sent: still to save.
             Ok(()) if self.saved == Saved::Dirty => Saved::Dirty,
             Ok(()) => Saved::Clean,
             Err(e) => Saved::Failed(e),
@@ -387,8 +390,8 @@ impl IntakeState {
 
     /// Marks the draft as handed to the store (call when sending a save).
     pub fn mark_saving(&mut self) {
-        if self.saved == Saved::Dirty {
-            self.saved = Saved::Clean;
+        if self.is_dirty() {
+            self.saved = Saved::Saving;
         }
     }
 }
@@ -564,7 +567,9 @@ pub fn render(state: &IntakeState, frame: &mut Frame<'_>, area: Rect, lang: Lang
             lang.f("intake.save_failed", &[("error", &text::sanitize(e).0)]),
             theme.error,
         ),
-        (Mode::Edit, Saved::Dirty) => (lang.t("intake.unsaved").to_owned(), theme.dim),
+        (Mode::Edit, Saved::Dirty | Saved::Saving) => {
+            (lang.t("intake.unsaved").to_owned(), theme.dim)
+        }
         (Mode::Edit, Saved::Clean) => (lang.t("intake.draft_saved").to_owned(), theme.info),
     };
     let title = if state.mode == Mode::View {
@@ -819,6 +824,14 @@ mod tests {
         assert!(s.is_dirty());
         s.mark_saving();
         assert!(!s.is_dirty());
+        // "Saved" only once the store says so; typing meanwhile keeps it to save.
+        assert_eq!(s.saved, Saved::Saving);
+        typed(&mut s, "!");
+        s.on_saved(Ok(()));
+        assert_eq!(s.saved, Saved::Dirty);
+        s.mark_saving();
+        s.on_saved(Ok(()));
+        assert_eq!(s.saved, Saved::Clean);
     }
 
     #[test]

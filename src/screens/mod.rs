@@ -10,3 +10,4 @@ pub mod household;
 pub mod intake;
 pub mod procedures;
 pub mod sign_in;
+pub mod sync;

@@ -89,6 +89,10 @@ pub enum StoreCmd {
     },
     /// Audit records, newest first, of all citizens or those whose number starts so.
     ListAudit { req: u64, citizen: Option<String> },
+    /// The outbox for the sync screen.
+    ListOutbox { req: u64 },
+    /// Put a parked item (`None`: every parked item) back in the queue.
+    Requeue { req: u64, id: Option<String> },
     /// Log a household batch's answers (one record per member), then hand them back
     /// (`HouseholdRecorded`): a table shows nothing that is not logged.
     RecordHousehold {
@@ -117,6 +121,8 @@ pub type CheckReply = Result<crate::api::service::CheckAnswer, crate::api::clien
 
 /// The most audit records the audit screen reads at once.
 pub const AUDIT_PAGE: usize = 2_000;
+/// Outbox items read for the sync screen at most (parked and pending first).
+pub const OUTBOX_PAGE: usize = 1_000;
 
 /// A dossier as read: its latest finalized revision, and its draft.
 pub type Opened = (Option<Box<Dossier>>, Option<Box<Dossier>>);
@@ -189,6 +195,15 @@ pub enum StoreEvent {
     MembersRead {
         req: u64,
         result: Result<String, String>,
+    },
+    Outbox {
+        req: u64,
+        result: Result<Vec<crate::store::sync::OutboxEntry>, String>,
+    },
+    /// How many items went back in the queue.
+    Requeued {
+        req: u64,
+        result: Result<usize, String>,
     },
 }
 
@@ -448,6 +463,18 @@ fn handle(
                 format!("{}: {e}", dir.display())
             }),
         },
+        StoreCmd::ListOutbox { req } => StoreEvent::Outbox {
+            req,
+            result: s.outbox_entries(OUTBOX_PAGE).map_err(|e| message(&e)),
+        },
+        StoreCmd::Requeue { req, id } => StoreEvent::Requeued {
+            req,
+            result: match id {
+                Some(id) => s.requeue(&id, now).map(usize::from),
+                None => s.requeue_all(now),
+            }
+            .map_err(|e| message(&e)),
+        },
         StoreCmd::ListAudit { req, citizen } => StoreEvent::Audit {
             req,
             result: s
@@ -523,6 +550,14 @@ fn failed(cmd: StoreCmd, e: &str) -> Option<StoreEvent> {
             result: Err(e),
         },
         StoreCmd::ListAudit { req, .. } => StoreEvent::Audit {
+            req,
+            result: Err(e),
+        },
+        StoreCmd::ListOutbox { req } => StoreEvent::Outbox {
+            req,
+            result: Err(e),
+        },
+        StoreCmd::Requeue { req, .. } => StoreEvent::Requeued {
             req,
             result: Err(e),
         },

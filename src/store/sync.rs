@@ -117,6 +117,8 @@ pub struct ChangesApplied {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckAnswer {
     pub check_id: String,
+    /// When the server answered (RFC 3339).
+    pub at: String,
     pub dossier_id: Option<String>,
     pub role: String,
     pub found: bool,
@@ -496,6 +498,7 @@ impl Store {
                         }
                         out.answers.push(CheckAnswer {
                             check_id: lookup_id.clone(),
+                            at: change.at.clone(),
                             dossier_id,
                             role,
                             found: *exists,
