@@ -189,6 +189,9 @@ pub struct State {
     feed_cursor: Option<String>,
     /// The catalogue pull in flight.
     feed_req: Option<u64>,
+    /// A catalogue pull reached the feed's end since the start (else the next good
+    /// sync pass pulls again: a pull cut short by an outage is not lost).
+    feed_done: bool,
     /// The demo's automatic sign-in in flight.
     auto_sign_in: Option<u64>,
     seed_catalogue: Option<Vec<Procedure>>,
@@ -287,6 +290,7 @@ impl State {
             catalogue_read: false,
             feed_cursor: None,
             feed_req: None,
+            feed_done: false,
             auto_sign_in: None,
             seed_catalogue: opts.seed_catalogue,
             next_req: 0,
@@ -405,6 +409,7 @@ impl State {
                 match result {
                     Ok(feed) => {
                         self.link = Link::Online;
+                        self.feed_done = true;
                         if feed.changes.is_empty() {
                             return Vec::new();
                         }

@@ -278,7 +278,7 @@ impl State {
                 error: true,
             });
         }
-        if report.changes.catalogue {
+        if report.changes.catalogue || (!self.feed_done && report.stop == Stop::Done) {
             effects.extend(self.sync_catalogue());
         }
         if report.changes.holidays {

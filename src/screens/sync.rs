@@ -311,7 +311,7 @@ pub fn render(
         );
         y += 1;
     }
-    let (state_w, kind_w, what_w, tries_w) = (9, 8, 29, 5);
+    let (state_w, kind_w, what_w, tries_w) = (10, 8, 29, 4);
     let err_w = width.saturating_sub(state_w + kind_w + what_w + tries_w + 5);
     let header = format!(
         " {} {} {} {} {}",

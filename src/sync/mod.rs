@@ -84,7 +84,8 @@ impl Stop {
     fn of(e: &ClientError) -> Self {
         let error = e.to_string();
         match e.class() {
-            ErrorClass::Offline => Stop::Offline { error },
+            // The words say "cannot reach the server" themselves: only the cause here.
+            ErrorClass::Offline => Stop::Offline { error: e.detail() },
             ErrorClass::NeedsSignIn => Stop::NeedsSignIn { error },
             ErrorClass::Retryable | ErrorClass::Permanent => Stop::Retry {
                 error,
