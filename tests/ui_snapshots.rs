@@ -247,3 +247,102 @@ fn work_offline_opens_the_saved_catalogue_without_signing_in() {
     assert!(screen.contains("Offline"), "{screen}");
     assert!(!screen.contains('⟦'), "{screen}");
 }
+
+/// The sync screen with a parked item, a waiting one and a sent one, while the backend
+/// cannot be reached: the status bar and the screen say so, with each item's last error.
+#[test]
+fn sync_screen_lists_items_with_state_tries_and_errors() {
+    use motcua::api::SyncKind;
+    use motcua::app::{Effect, Msg, update};
+    use motcua::store::service::{StoreCmd, StoreEvent};
+    use motcua::store::sync::{ItemState, OutboxEntry, SyncSummary};
+    use motcua::sync::Stop;
+    use motcua::sync::worker::{Reach, SyncEvent, SyncStatus};
+
+    let mut s = loaded(Lang::Vi, false, catalogue::sample());
+    let status = SyncStatus {
+        reach: Reach::Offline,
+        summary: SyncSummary {
+            pending: 1,
+            parked: 1,
+            synced: 1,
+            last_sync: Some("2026-11-24T09:05:12+07:00".into()),
+        },
+        running: false,
+        paused_for: Some(std::time::Duration::from_secs(8)),
+        last_error: Some(Stop::Offline {
+            error: "connection refused".into(),
+        }),
+    };
+    let _ = update(&mut s, Msg::Sync(SyncEvent::Status(status)));
+    let effects = update(
+        &mut s,
+        Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::F(9),
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    let req = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Store(StoreCmd::ListOutbox { req }) => Some(*req),
+            _ => None,
+        })
+        .expect("F9 reads the outbox");
+    let entry = |id: &str, kind, state, tries, error: Option<&str>| OutboxEntry {
+        id: id.into(),
+        kind,
+        state,
+        tries,
+        last_error: error.map(str::to_owned),
+        dossier_code: (kind == SyncKind::Dossier).then(|| "000.00.92.H55-261124-T001".into()),
+        revision: Some(1),
+        citizen: (kind != SyncKind::Dossier).then(|| "079192019782".into()),
+        action: None,
+        created_at: "2026-11-24T09:01:00+07:00".into(),
+        synced_at: None,
+    };
+    let rows = vec![
+        entry(
+            "a",
+            SyncKind::Dossier,
+            ItemState::Parked,
+            1,
+            Some("VALIDATION_FAILED: Mã thủ tục không có trong danh mục."),
+        ),
+        entry(
+            "b",
+            SyncKind::Dossier,
+            ItemState::Pending,
+            3,
+            Some("connection refused"),
+        ),
+        entry("c", SyncKind::Audit, ItemState::Synced, 1, None),
+    ];
+    let _ = update(
+        &mut s,
+        Msg::Store(StoreEvent::Outbox {
+            req,
+            result: Ok(rows),
+        }),
+    );
+    let screen = check("sync_screen", &s);
+    assert!(screen.contains("tạm giữ"), "{screen}");
+    assert!(screen.contains("Mã thủ tục không có"), "{screen}");
+    assert!(screen.contains("1 chờ"), "{screen}");
+    // r on the parked item asks the store to put it back.
+    let effects = update(
+        &mut s,
+        Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Char('r'),
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Store(StoreCmd::Requeue { id: Some(id), .. }) if id == "a"
+        )),
+        "{effects:?}"
+    );
+}
