@@ -626,3 +626,43 @@ fn household_verification_of_a_demo_household_kept_with_the_dossier() {
         .unwrap();
     assert_eq!(logged, 4);
 }
+
+/// The demo with its backend stopped (F9, F8): a dossier taken meanwhile waits in the
+/// outbox and the status bar says so; once the backend is started again (F8) the queue
+/// drains by itself — no key pressed — and the dossier is on the server.
+#[test]
+fn offline_intake_waits_then_drains_when_the_demo_backend_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_for("2000 thủ tục");
+    s.send("\x1b[20~"); // F9: the sync screen
+    s.wait_for("Máy chủ demo đang chạy");
+    s.send("\x1b[19~"); // F8: stop the embedded backend
+    s.wait_for("Máy chủ demo đã TẮT");
+    s.send("\x1b");
+    // A lone Esc, not the start of Alt+/.
+    std::thread::sleep(Duration::from_millis(300));
+    s.send("/thu vien");
+    s.wait_for("/2000");
+    s.send("\r\r");
+    s.wait_for("Thêm mới hồ sơ");
+    fill_submitter(&mut s);
+    s.send("\x13");
+    s.wait_for("GIẤY TIẾP NHẬN");
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = s.wait_for("1 chờ");
+    assert!(screen.contains("Ngoại tuyến"), "{screen}");
+    s.send("\x1b[20~");
+    let screen = s.wait_for("chờ gửi    hồ sơ");
+    assert!(screen.contains("Chờ gửi 1"), "{screen}");
+    s.send("\x1b[19~"); // F8: start it again; nothing else is pressed
+    s.wait_for("Máy chủ demo đang chạy");
+    let screen = s.wait_for("Chờ gửi 0 · Tạm giữ 0 · Đã gửi 1");
+    assert!(
+        screen.contains("đã gửi     hồ sơ    000.00.92.H55-"),
+        "{screen}"
+    );
+    s.send("q");
+    assert!(s.wait_exit().success());
+}
