@@ -386,6 +386,7 @@ impl State {
                 req,
                 draft,
                 holidays,
+                problem,
             } => {
                 if self.flow.recover_req != Some(req) {
                     return Vec::new();
@@ -400,6 +401,12 @@ impl State {
                     self.flash_info(lang.f(
                         "flash.draft_recovered",
                         &[("procedure", &crate::text::sanitize(&code).0)],
+                    ));
+                }
+                if let Some(e) = problem {
+                    self.flash_error(lang.f(
+                        "flash.draft_unreadable",
+                        &[("error", &crate::text::sanitize(&e).0)],
                     ));
                 }
                 Vec::new()

@@ -147,6 +147,8 @@ pub enum StoreEvent {
         req: u64,
         draft: Option<Box<Dossier>>,
         holidays: Option<HolidayTable>,
+        /// The open draft could not be read back (it stays in the store as it is).
+        problem: Option<String>,
     },
     /// A draft was saved (`Ok`) or not: the form says so.
     DraftSaved {
@@ -318,12 +320,10 @@ fn handle(
             }
         }
         StoreCmd::Recover { req } => {
-            let draft = s
-                .open_draft()
-                .map_err(|e| message(&e))
-                .ok()
-                .flatten()
-                .map(Box::new);
+            let (draft, problem) = match s.open_draft() {
+                Ok(d) => (d.map(Box::new), None),
+                Err(e) => (None, Some(message(&e))),
+            };
             let holidays = s
                 .meta(super::dossiers::META_HOLIDAYS)
                 .ok()
@@ -333,6 +333,7 @@ fn handle(
                 req,
                 draft,
                 holidays,
+                problem,
             }
         }
         StoreCmd::SaveDraft { dossier, open } => StoreEvent::DraftSaved {
@@ -517,6 +518,7 @@ fn failed(cmd: StoreCmd, e: &str) -> Option<StoreEvent> {
             req,
             draft: None,
             holidays: None,
+            problem: None,
         },
         StoreCmd::SaveDraft { dossier, .. } => StoreEvent::DraftSaved {
             id: dossier.id,
@@ -637,6 +639,57 @@ fn load_catalogue(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_open_draft_is_reported_not_dropped_silently() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        {
+            let s = super::super::Store::open(&path, Duration::from_secs(1)).unwrap();
+            s.conn
+                .execute(
+                    "INSERT INTO dossier (id, procedure_code, procedure_name, received_at,
+                         received_day, status, draft, draft_open, updated_at)
+                     VALUES ('d1', 'P', 'P', '2026-11-24T09:00:00', '2026-11-24', 1,
+                         '{not json', 1, '2026-11-24T09:00:00+07:00')",
+                    [],
+                )
+                .unwrap();
+        }
+        let (tx, rx) = mpsc::channel();
+        let svc = StoreService::spawn(
+            path.clone(),
+            Duration::from_secs(1),
+            Arc::new(crate::clock::SystemClock),
+            move |e| {
+                tx.send(e).unwrap();
+            },
+        )
+        .unwrap();
+        assert!(svc.send(StoreCmd::Recover { req: 7 }));
+        let StoreEvent::Recovered {
+            req,
+            draft,
+            problem,
+            ..
+        } = rx.recv_timeout(Duration::from_secs(10)).unwrap()
+        else {
+            panic!("not a recovery answer")
+        };
+        assert_eq!(req, 7);
+        assert!(draft.is_none());
+        assert!(problem.is_some_and(|p| p.contains("dossier body")));
+        drop(svc);
+        // The draft is kept as it was.
+        let s = super::super::Store::open(&path, Duration::from_secs(1)).unwrap();
+        let kept: String = s
+            .conn
+            .query_row("SELECT draft FROM dossier WHERE id = 'd1'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(kept, "{not json");
+    }
 
     #[test]
     fn answers_on_its_thread_and_seeds_once() {
