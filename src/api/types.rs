@@ -844,6 +844,20 @@ pub struct Digest {
     pub id_hash: String,
 }
 
+/// The digest's `id_hash` of a day's dossier ids (sorted by the caller): SHA-256, lower-case
+/// hex, of the ids joined by `\n`. The server and `motcua sync verify` both use this.
+#[must_use]
+pub fn id_hash(sorted_ids: &[String]) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(sorted_ids.join("\n").as_bytes())
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
 /// `GET /v1/time`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerTime {

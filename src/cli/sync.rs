@@ -433,8 +433,8 @@ fn verify(
         let digest = rt
             .block_on(session.client.digest(&d.day))
             .map_err(|e| Failure::runtime(lang.f("sync.stop.offline", &[("error", &e)])))?;
-        let same = digest.count == d.ids.len() as u64
-            && digest.id_hash == crate::server::sqlite::id_hash(&d.ids);
+        let same =
+            digest.count == d.ids.len() as u64 && digest.id_hash == crate::api::id_hash(&d.ids);
         checks.push(DayCheck {
             day: d.day,
             local: d.ids.len(),

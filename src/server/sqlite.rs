@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use sha2::{Digest as _, Sha256};
 
 use crate::api::{
     ApiError, Change, ChangeKind, Digest, ErrorCode, ProcedureChange, ProcedureRecord, SyncItem,
@@ -813,10 +812,7 @@ fn stored_result(
     Ok(Some(result))
 }
 
-/// SHA-256, hex, of the sorted ids joined by `\n` (the digest's `id_hash`).
-pub fn id_hash(sorted_ids: &[String]) -> String {
-    hex(&Sha256::digest(sorted_ids.join("\n").as_bytes()))
-}
+pub use crate::api::id_hash;
 
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
