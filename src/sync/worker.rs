@@ -127,7 +127,14 @@ pub fn spawn(
     let thread = std::thread::Builder::new()
         .name("motcua-sync".into())
         .spawn(move || {
-            let rt = match tokio::runtime::Builder::new_current_thread()
+            // The client is shared with the app: a connection this runtime opens goes
+            // back to the client's pool, where an app call may pick it up while this
+            // thread sleeps between passes. On a current-thread runtime nothing would
+            // drive that connection then, and the app's call would hang until its
+            // timeout; one runtime thread of its own keeps it served.
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("motcua-sync-io")
                 .enable_all()
                 .build()
             {
