@@ -7,8 +7,9 @@ set -euo pipefail
 # libpcsclite-dev: the card service links libpcsclite (PC/SC).
 packages=(build-essential pkg-config libpcsclite-dev)
 if [ "${1:-}" = "--test" ]; then
-  # pcscd with vsmartcard's virtual reader driver, for the end-to-end card test.
-  packages+=(pcscd vsmartcard-vpcd)
+  # pcscd with vsmartcard's virtual reader driver, for the end-to-end card test;
+  # faketime (libfaketime), for the sync test with a client clock off by days.
+  packages+=(pcscd vsmartcard-vpcd faketime)
 fi
 
 missing=()
