@@ -226,7 +226,16 @@ fn sync_once(paths: &Paths, config: &Config, args: &SyncArgs) -> Result<(), Fail
             lang.f("cli.store_error", &[("error", error)]),
         ));
     }
-    left(lang, report.summary.pending, report.summary.parked)
+    left(lang, report.summary.pending, report.summary.parked)?;
+    // The queue is empty but the changes feed was not read to its end: for cron, that
+    // is something left too.
+    if report.stop != Stop::Done {
+        return Err(Failure {
+            message: stop_text(lang, &report.stop),
+            code: EXIT_LEFT,
+        });
+    }
+    Ok(())
 }
 
 fn stop_text(lang: Lang, stop: &Stop) -> String {
