@@ -241,7 +241,14 @@ impl State {
                         if let Some(c) = self.waiting_check(req) {
                             c.phase = Phase::Queued;
                         }
-                        self.mark_dossier(flight.role, CheckMarkState::Pending, entry.at.clone())
+                        let mut effects = self.mark_dossier(
+                            flight.role,
+                            CheckMarkState::Pending,
+                            entry.at.clone(),
+                        );
+                        // Sent, and answered, as soon as the backend is reachable.
+                        effects.push(Self::kick_sync());
+                        effects
                     }
                     Err(e) => {
                         if let Some(c) = self.waiting_check(req) {
