@@ -346,3 +346,29 @@ fn sync_screen_lists_items_with_state_tries_and_errors() {
         "{effects:?}"
     );
 }
+
+/// A machine clock days off the backend's is said in the status bar at all times (and
+/// flashed once): received dates, appointment dates and codes follow it.
+#[test]
+fn a_clock_far_from_the_backends_is_said_in_the_status_bar() {
+    use motcua::api::service::BackendEvent;
+    use motcua::app::{Msg, clock_skew_words, update};
+    assert_eq!(clock_skew_words(120, Lang::Vi), None, "two minutes is fine");
+    assert_eq!(
+        clock_skew_words(-5 * 86_400 - 10, Lang::En).as_deref(),
+        Some("⚠ clock 5 days fast")
+    );
+    assert_eq!(
+        clock_skew_words(3 * 3_600, Lang::Vi).as_deref(),
+        Some("⚠ đồng hồ máy chậm 3 giờ")
+    );
+    let mut s = loaded(Lang::Vi, false, catalogue::sample());
+    let _ = update(
+        &mut s,
+        Msg::Backend(BackendEvent::ClockOffset(Ok(-5 * 86_400))),
+    );
+    let screen = text(&draw(&s));
+    let first = screen.lines().next().unwrap_or_default();
+    assert!(first.contains("nhanh 5 ngày"), "{screen}");
+    assert!(screen.contains("chỉnh lại giờ máy"), "{screen}");
+}

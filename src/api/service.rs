@@ -25,6 +25,8 @@ pub enum BackendCmd {
     ReserveCodes { count: u32 },
     /// Fetch the backend's holiday table.
     Holidays,
+    /// Compare this machine's clock with the backend's (`/v1/time`).
+    ServerTime,
     /// A population-database call (a lookup or a quick check).
     Check { req: u64, call: CheckCall },
     /// Verify household members in a batch; answers come as `HouseholdChunk`s, then
@@ -85,6 +87,7 @@ impl std::fmt::Debug for BackendCmd {
                 .field("count", count)
                 .finish(),
             BackendCmd::Holidays => f.write_str("Holidays"),
+            BackendCmd::ServerTime => f.write_str("ServerTime"),
             BackendCmd::Check { req, call } => f
                 .debug_struct("Check")
                 .field("req", req)
@@ -137,6 +140,9 @@ pub enum BackendEvent {
     HouseholdDone {
         req: u64,
     },
+    /// The backend's clock minus this machine's, in seconds (measured at the middle of
+    /// the call).
+    ClockOffset(Result<i64, ClientError>),
 }
 
 /// The handle the runtime keeps. Calls run as tasks on the current tokio runtime.
@@ -237,6 +243,15 @@ impl BackendService {
                     BackendEvent::CodesReserved(client.reserve_codes(count).await)
                 }
                 BackendCmd::Holidays => BackendEvent::Holidays(client.holidays().await),
+                BackendCmd::ServerTime => {
+                    let before = jiff::Timestamp::now();
+                    let answer = client.time().await;
+                    let after = jiff::Timestamp::now();
+                    BackendEvent::ClockOffset(answer.map(|t| {
+                        let middle = i64::midpoint(before.as_millisecond(), after.as_millisecond());
+                        (t.unix_ms - middle) / 1000
+                    }))
+                }
                 BackendCmd::Check { req, call } => BackendEvent::Checked {
                     req,
                     result: run_check(&client, &call).await,

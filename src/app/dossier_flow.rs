@@ -533,6 +533,7 @@ impl State {
             effects.push(Effect::Store(StoreCmd::CountCodes { unit }));
         }
         effects.push(Effect::Backend(BackendCmd::Holidays));
+        effects.push(Effect::Backend(BackendCmd::ServerTime));
         effects.push(Effect::Sync(crate::sync::worker::SyncCmd::SignedIn));
         effects
     }
@@ -580,7 +581,8 @@ impl State {
             | BackendEvent::CatalogueFeed { .. }
             | BackendEvent::Checked { .. }
             | BackendEvent::HouseholdChunk { .. }
-            | BackendEvent::HouseholdDone { .. } => Vec::new(),
+            | BackendEvent::HouseholdDone { .. }
+            | BackendEvent::ClockOffset(_) => Vec::new(),
         }
     }
 }

@@ -218,6 +218,8 @@ pub struct State {
     pub sync: Option<crate::sync::worker::SyncStatus>,
     /// Demo only: whether the embedded backend is running.
     pub demo_backend: Option<bool>,
+    /// The backend's clock minus this machine's, in seconds, as measured at sign-in.
+    pub clock_offset_s: Option<i64>,
 }
 
 /// What a screen or layer asks of the app after handling an action.
@@ -307,6 +309,7 @@ impl State {
             card_read: None,
             sync: None,
             demo_backend,
+            clock_offset_s: None,
         }
     }
 
@@ -360,6 +363,18 @@ impl State {
                 self.on_backend_dossier(event)
             }
             BackendEvent::Checked { req, result } => self.on_checked(req, result),
+            BackendEvent::ClockOffset(result) => {
+                if let Ok(offset) = result {
+                    self.clock_offset_s = Some(offset);
+                    if let Some(words) = clock_skew_words(offset, self.lang) {
+                        self.flash = Some(Flash {
+                            text: self.lang.f("flash.clock_skew", &[("skew", &words)]),
+                            error: true,
+                        });
+                    }
+                }
+                Vec::new()
+            }
             BackendEvent::HouseholdChunk { req, chunk } => self.on_household_chunk(req, chunk),
             BackendEvent::HouseholdDone { req } => self.on_household_done(req),
             BackendEvent::SignedIn { req, result } => {
@@ -756,6 +771,33 @@ fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
         effects.extend(run_action(state, action, dangerous));
     }
     effects
+}
+
+/// The most this machine's clock may differ from the backend's before the app warns:
+/// received dates, appointment dates and dossier codes come from it.
+pub const CLOCK_SKEW_WARN_S: i64 = 300;
+
+/// "5 ngày chậm" / "3 hours ahead": how far this machine's clock is off, when it is
+/// off by more than [`CLOCK_SKEW_WARN_S`]. `offset_s` is the backend's clock minus ours.
+#[must_use]
+pub fn clock_skew_words(offset_s: i64, lang: Lang) -> Option<String> {
+    let off = offset_s.unsigned_abs();
+    if off <= CLOCK_SKEW_WARN_S.unsigned_abs() {
+        return None;
+    }
+    let (n, unit) = if off >= 86_400 {
+        (off / 86_400, "clock.days")
+    } else if off >= 3_600 {
+        (off / 3_600, "clock.hours")
+    } else {
+        (off / 60, "clock.minutes")
+    };
+    let way = if offset_s > 0 {
+        "clock.behind"
+    } else {
+        "clock.ahead"
+    };
+    Some(lang.f(way, &[("amount", &lang.f(unit, &[("n", &n)]))]))
 }
 
 /// Opens the details of a procedure (used by the procedure screen).

@@ -35,6 +35,13 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
     if let Some(o) = &state.official {
         right.push(crate::text::sanitize(&o.username).0);
     }
+    // A machine clock far from the backend's makes wrong dates and codes: say so always.
+    if let Some(words) = state
+        .clock_offset_s
+        .and_then(|o| super::clock_skew_words(o, lang))
+    {
+        right.insert(0, words);
+    }
     // The sync worker's words say offline themselves, with the queue.
     match (&state.sync, state.link) {
         (Some(s), _) => {
