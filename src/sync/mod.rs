@@ -190,8 +190,10 @@ async fn push(
     report: &mut Report,
 ) -> Stop {
     let full = opts.batch.clamp(1, MAX_SYNC_BATCH);
-    let mut size = full;
+    // Items of a batch refused as a whole that are still to be sent one at a time.
+    let mut singles = 0usize;
     loop {
+        let size = if singles > 0 { 1 } else { full };
         let batch = match store.next_batch(size, clock.now()) {
             Ok(b) => b,
             Err(e) => return store_stop(&e),
@@ -223,12 +225,12 @@ async fn push(
                         retry_after_s: None,
                     };
                 }
-                size = full;
+                singles = singles.saturating_sub(1);
             }
             Err(e) if e.class() == ErrorClass::Permanent && items.len() > 1 => {
                 // Refused as a whole: find the item at fault by sending one at a time.
                 tracing::warn!(error = %e, "a batch was refused as a whole; one at a time");
-                size = 1;
+                singles = items.len();
             }
             Err(e) if e.class() == ErrorClass::Permanent => {
                 // One item, refused as a whole request: park it with the reason.
@@ -249,6 +251,7 @@ async fn push(
                     Ok(a) => report.add(a),
                     Err(e) => return store_stop(&e),
                 }
+                singles = singles.saturating_sub(1);
             }
             Err(e) => {
                 let stop = Stop::of(&e);
