@@ -671,3 +671,245 @@ fn mark_answer(
         );
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{ApiError, Change, ErrorCode, SyncResult};
+    use std::time::Duration;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("s.sqlite3"), Duration::from_secs(1)).unwrap();
+        (dir, s)
+    }
+
+    fn t() -> Timestamp {
+        Timestamp::from_second(1_700_000_000).unwrap()
+    }
+
+    fn audit_payload(id: &str) -> String {
+        serde_json::json!({
+            "id": id,
+            "at": "2026-11-23T09:20:00+07:00",
+            "official": "demo",
+            "action": "population.lookup",
+            "citizen": "079192019782",
+            "detail": {"outcome": "found"},
+        })
+        .to_string()
+    }
+
+    fn insert(s: &Store, id: &str, kind: &str, payload: &str) {
+        s.conn
+            .execute(
+                "INSERT INTO outbox (id, kind, idempotency_key, payload, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 'x', 'x')",
+                params![id, kind, format!("key/{id}"), payload],
+            )
+            .unwrap();
+    }
+
+    /// `(state, last_error, tries, failures)` of an outbox row.
+    fn row(s: &Store, id: &str) -> (String, Option<String>, i64, i64) {
+        s.conn
+            .query_row(
+                "SELECT state, last_error, tries, failures FROM outbox WHERE id = ?1",
+                params![id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap()
+    }
+
+    fn ids(b: &Batch) -> Vec<&str> {
+        b.items.iter().map(|i| i.id.as_str()).collect()
+    }
+
+    #[test]
+    fn items_go_out_in_write_order_not_in_id_order() {
+        let (_d, mut s) = store();
+        for id in ["zz", "aa", "mm"] {
+            insert(&s, id, "audit", &audit_payload(&format!("record-{id}")));
+        }
+        let b = s.next_batch(10, t()).unwrap();
+        assert_eq!(ids(&b), ["zz", "aa", "mm"]);
+        assert_eq!(b.parked, 0);
+        let first = &b.items[0];
+        assert_eq!(first.kind, SyncKind::Audit);
+        assert_eq!(first.idempotency_key, "key/zz");
+        assert_eq!(first.audit.as_ref().unwrap().id, "record-zz");
+        assert!(first.revision.is_none() && first.check.is_none());
+        assert_eq!(ids(&s.next_batch(2, t()).unwrap()), ["zz", "aa"]);
+    }
+
+    #[test]
+    fn an_unreadable_row_is_parked_and_the_batch_goes_on() {
+        let (_d, mut s) = store();
+        insert(&s, "a", "audit", &audit_payload("ra"));
+        insert(&s, "b", "audit", "{not json");
+        insert(&s, "c", "mystery", &audit_payload("rc"));
+        insert(&s, "d", "audit", &audit_payload("rd"));
+        // A dossier item must carry a revision.
+        insert(
+            &s,
+            "e",
+            "dossier",
+            r#"{"id": "e", "idempotency_key": "k", "kind": "dossier"}"#,
+        );
+        insert(&s, "f", "audit", &audit_payload("rf"));
+        let b = s.next_batch(3, t()).unwrap();
+        assert_eq!(ids(&b), ["a", "d", "f"], "the batch is filled past them");
+        assert_eq!(b.parked, 3);
+        for (id, why) in [
+            ("b", "payload: "),
+            ("c", "unknown kind"),
+            ("e", "no revision"),
+        ] {
+            let (state, error, tries, _) = row(&s, id);
+            assert_eq!(state, "parked", "{id}");
+            let error = error.unwrap();
+            assert!(
+                error.starts_with("LOCAL_UNREADABLE: ") && error.contains(why),
+                "{id}: {error}"
+            );
+            assert_eq!(tries, 0, "never sent");
+        }
+        let summary = s.sync_summary().unwrap();
+        assert_eq!((summary.pending, summary.parked), (3, 3));
+        // Parked once: the next batch does not see them again.
+        let again = s.next_batch(10, t()).unwrap();
+        assert_eq!((ids(&again), again.parked), (vec!["a", "d", "f"], 0));
+    }
+
+    #[test]
+    fn retry_and_missing_results_count_failures_until_the_item_is_parked() {
+        let (_d, mut s) = store();
+        insert(&s, "a", "audit", &audit_payload("ra"));
+        insert(&s, "b", "audit", &audit_payload("rb"));
+        insert(&s, "c", "audit", &audit_payload("rc"));
+        let sent = s.next_batch(10, t()).unwrap().items;
+        let response = SyncResponse {
+            results: vec![
+                SyncResult {
+                    id: "a".into(),
+                    outcome: SyncOutcome::Retry,
+                    dossier_code: None,
+                    error: Some(ApiError {
+                        code: ErrorCode::Internal,
+                        message: "Lỗi hệ thống, gửi lại sau.".into(),
+                        retryable: true,
+                        fields: Vec::new(),
+                    }),
+                },
+                // No result for "b"; one for an item that was not sent.
+                SyncResult {
+                    id: "zz".into(),
+                    outcome: SyncOutcome::Accepted,
+                    dossier_code: None,
+                    error: None,
+                },
+                SyncResult {
+                    id: "c".into(),
+                    outcome: SyncOutcome::Duplicate,
+                    dossier_code: None,
+                    error: None,
+                },
+            ],
+        };
+        let applied = s.apply_results(&sent, &response, t()).unwrap();
+        assert_eq!((applied.synced, applied.failed, applied.parked), (1, 2, 0));
+        assert_eq!(
+            row(&s, "a"),
+            (
+                "pending".into(),
+                Some("INTERNAL: Lỗi hệ thống, gửi lại sau.".into()),
+                1,
+                1
+            )
+        );
+        let (state, error, tries, failures) = row(&s, "b");
+        assert_eq!((state.as_str(), tries, failures), ("pending", 1, 1));
+        assert!(error.unwrap().starts_with("NO_RESULT"));
+        assert_eq!(row(&s, "c").0, "synced");
+
+        for n in 2..=MAX_ITEM_FAILURES {
+            let batch = s.next_batch(10, t()).unwrap();
+            assert_eq!(ids(&batch), ["a", "b"]);
+            let applied = s
+                .apply_results(&batch.items, &SyncResponse { results: vec![] }, t())
+                .unwrap();
+            if n < MAX_ITEM_FAILURES {
+                assert_eq!((applied.failed, applied.parked), (2, 0), "{n}");
+            } else {
+                assert_eq!((applied.failed, applied.parked), (0, 2));
+            }
+        }
+        assert_eq!(row(&s, "a").0, "parked");
+        assert!(s.next_batch(10, t()).unwrap().items.is_empty());
+        // Put back: the count starts again.
+        assert_eq!(s.requeue_all(t()).unwrap(), 2);
+        let (state, _, tries, failures) = row(&s, "b");
+        assert_eq!(
+            (state.as_str(), tries, failures),
+            ("pending", i64::from(MAX_ITEM_FAILURES), 0)
+        );
+    }
+
+    #[test]
+    fn changes_for_what_this_store_does_not_have_only_move_the_cursor() {
+        let (_d, mut s) = store();
+        // A draft (never finalized) takes no status from the server.
+        let draft = Dossier::new(
+            "draft-1".into(),
+            crate::dossier::ProcedureInfo {
+                code: "NT.0001".into(),
+                name: "Thủ tục".into(),
+                ..crate::dossier::ProcedureInfo::default()
+            },
+            jiff::civil::date(2026, 11, 23).at(9, 0, 0, 0),
+        );
+        s.save_draft(&draft, false, t()).unwrap();
+        let change = |seq: u64, kind: ChangeKind| Change {
+            seq,
+            at: "2026-11-23T10:00:00+07:00".into(),
+            kind,
+        };
+        let page = ChangePage {
+            changes: vec![
+                change(
+                    15,
+                    ChangeKind::DossierStatus {
+                        dossier_id: "draft-1".into(),
+                        dossier_code: "U-261123-0001".into(),
+                        status: 4,
+                    },
+                ),
+                change(
+                    16,
+                    ChangeKind::VerificationResult {
+                        lookup_id: "not-queued-here".into(),
+                        id_number: "079192019782".into(),
+                        exists: true,
+                    },
+                ),
+                change(17, ChangeKind::Catalogue { version: 3 }),
+                change(
+                    18,
+                    ChangeKind::Holidays {
+                        version: "v2".into(),
+                    },
+                ),
+            ],
+            next_cursor: "18".into(),
+            has_more: false,
+        };
+        let applied = s.apply_changes(&page, t()).unwrap();
+        assert_eq!(applied.applied, 4);
+        assert!(applied.statuses.is_empty() && applied.answers.is_empty());
+        assert!(applied.catalogue && applied.holidays);
+        assert_eq!(s.changes_cursor().unwrap(), "18");
+        let (body, kept) = s.dossier("draft-1").unwrap();
+        assert_eq!(body, None);
+        assert_eq!(kept, Some(draft), "the draft is untouched");
+    }
+}
