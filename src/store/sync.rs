@@ -256,13 +256,13 @@ impl Store {
             let result = response.results.iter().find(|r| r.id == item.id);
             match result.map(|r| (r.outcome, r)) {
                 Some((SyncOutcome::Accepted | SyncOutcome::Duplicate, r)) => {
-                    tx.execute(
+                    // Another pass (a `motcua sync` beside the app) may have settled it.
+                    applied.synced += tx.execute(
                         "UPDATE outbox SET state = 'synced', tries = tries + 1, last_error = NULL,
                              synced_at = ?2, updated_at = ?2
                          WHERE id = ?1 AND state = 'pending'",
                         params![item.id, at],
                     )?;
-                    applied.synced += 1;
                     if let (Some(rev), Some(code)) = (&item.revision, &r.dossier_code)
                         && replace_code(&tx, &rev.dossier_id, code, &at)?
                     {
@@ -270,26 +270,31 @@ impl Store {
                     }
                 }
                 Some((SyncOutcome::Rejected, r)) => {
-                    tx.execute(
+                    applied.parked += tx.execute(
                         "UPDATE outbox SET state = 'parked', tries = tries + 1, last_error = ?2,
                              updated_at = ?3
                          WHERE id = ?1 AND state = 'pending'",
                         params![item.id, error_text(r.outcome, r.error.as_ref()), at],
                     )?;
-                    applied.parked += 1;
                 }
                 other => {
                     let reason = match other {
                         Some((outcome, r)) => error_text(outcome, r.error.as_ref()),
                         None => "NO_RESULT: the server did not answer for this item".to_owned(),
                     };
-                    let failures: i64 = tx.query_row(
-                        "UPDATE outbox SET tries = tries + 1, failures = failures + 1,
-                             last_error = ?2, updated_at = ?3
-                         WHERE id = ?1 AND state = 'pending' RETURNING failures",
-                        params![item.id, reason, at],
-                        |r| r.get(0),
-                    )?;
+                    let failures: Option<i64> = tx
+                        .query_row(
+                            "UPDATE outbox SET tries = tries + 1, failures = failures + 1,
+                                 last_error = ?2, updated_at = ?3
+                             WHERE id = ?1 AND state = 'pending' RETURNING failures",
+                            params![item.id, reason, at],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    let Some(failures) = failures else {
+                        // Settled meanwhile by another pass: nothing to count.
+                        continue;
+                    };
                     if failures >= i64::from(MAX_ITEM_FAILURES) {
                         tx.execute(
                             "UPDATE outbox SET state = 'parked' WHERE id = ?1",
@@ -853,6 +858,45 @@ mod tests {
             (state.as_str(), tries, failures),
             ("pending", i64::from(MAX_ITEM_FAILURES), 0)
         );
+    }
+
+    #[test]
+    fn a_second_pass_answering_items_already_settled_changes_and_counts_nothing() {
+        // The app's worker and a `motcua sync` beside it may send the same batch.
+        let (_d, mut s) = store();
+        insert(&s, "a", "audit", &audit_payload("ra"));
+        insert(&s, "b", "audit", &audit_payload("rb"));
+        let sent = s.next_batch(10, t()).unwrap().items;
+        let result = |id: &str, outcome| SyncResult {
+            id: id.into(),
+            outcome,
+            dossier_code: None,
+            error: None,
+        };
+        let first = SyncResponse {
+            results: vec![
+                result("a", SyncOutcome::Accepted),
+                result("b", SyncOutcome::Rejected),
+            ],
+        };
+        let applied = s.apply_results(&sent, &first, t()).unwrap();
+        assert_eq!((applied.synced, applied.parked), (1, 1));
+        // The late answers of the other pass: a retry, a duplicate, nothing at all.
+        let late = SyncResponse {
+            results: vec![result("a", SyncOutcome::Retry)],
+        };
+        let applied = s.apply_results(&sent, &late, t()).unwrap();
+        assert_eq!((applied.synced, applied.parked, applied.failed), (0, 0, 0));
+        let late = SyncResponse {
+            results: vec![
+                result("a", SyncOutcome::Duplicate),
+                result("b", SyncOutcome::Rejected),
+            ],
+        };
+        let applied = s.apply_results(&sent, &late, t()).unwrap();
+        assert_eq!((applied.synced, applied.parked), (0, 0));
+        assert_eq!(row(&s, "a"), ("synced".into(), None, 1, 0));
+        assert_eq!(row(&s, "b").0, "parked");
     }
 
     #[test]
