@@ -131,6 +131,12 @@ pub enum AuditCommand {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Check the audit log's hash chain; name the first broken link (exit status 3).
+    Verify {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -313,6 +319,9 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
                     output,
                 },
         }) => population::export(paths, &config, &citizen, format, output.as_deref()),
+        Some(Command::Audit {
+            command: AuditCommand::Verify { json },
+        }) => population::verify_chain(paths, &config, json),
         Some(Command::Household {
             command: HouseholdCommand::Verify(args),
         }) => household::verify(paths, &config, &args),

@@ -510,3 +510,39 @@ fn qr_parse_reads_the_card_layout_and_says_what_is_wrong() {
     assert_eq!(code, 2);
     assert!(err.contains("31021992"), "{err}");
 }
+
+/// `motcua audit verify` passes on the log as written and names the first broken link
+/// once a record is changed behind the app's back (its triggers dropped first).
+#[test]
+fn audit_verify_names_the_first_broken_link() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three dossiers taken offline: three `dossier.finalize` audit records.
+    stdout(motcua(dir.path()).args(["sync", "load", "--count", "3", "--procedure", "NT.0001"]));
+    let out = stdout(motcua(dir.path()).args(["audit", "verify"]));
+    assert!(out.contains("3 mắt xích"), "{out}");
+    let db = dir.path().join("data").join("demo").join("motcua.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let second: String = conn
+        .query_row("SELECT audit_id FROM audit_chain WHERE seq = 2", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    conn.execute_batch("DROP TRIGGER audit_append_only_update;")
+        .unwrap();
+    conn.execute(
+        "UPDATE audit SET official = 'someone_else' WHERE id = ?1",
+        [&second],
+    )
+    .unwrap();
+    drop(conn);
+    let (code, err) = failure(motcua(dir.path()).args(["audit", "verify"]));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains(&second) && err.contains("đã bị sửa"), "{err}");
+    let out = motcua(dir.path())
+        .args(["audit", "verify", "--json", "--lang", "en"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["first_broken"]["seq"], 2);
+    assert_eq!(json["first_broken"]["problem"], "changed");
+}

@@ -849,10 +849,16 @@ pub struct Digest {
 #[must_use]
 pub fn id_hash(sorted_ids: &[String]) -> String {
     use sha2::Digest as _;
+    hex(&sha2::Sha256::digest(sorted_ids.join("\n").as_bytes()))
+}
+
+/// Lower-case hex of bytes.
+#[must_use]
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
-    sha2::Sha256::digest(sorted_ids.join("\n").as_bytes())
+    bytes
         .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
             let _ = write!(s, "{b:02x}");
             s
         })

@@ -244,6 +244,53 @@ pub fn export(
     Ok(())
 }
 
+/// `motcua audit verify`: walks the audit log's hash chain.
+pub fn verify_chain(paths: &Paths, config: &Config, json: bool) -> Result<(), Failure> {
+    let lang = config.ui.lang;
+    let profile = super::store_profile(config);
+    let store = open_store(paths, config, &profile)?;
+    let report = store
+        .verify_audit_chain()
+        .map_err(|e| Failure::runtime(lang.f("cli.store_error", &[("error", &e)])))?;
+    drop(store);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    }
+    let Some(b) = &report.first_broken else {
+        if !json {
+            println!(
+                "{}",
+                lang.f(
+                    "audit.verify_ok",
+                    &[("links", &report.links), ("records", &report.records)]
+                )
+            );
+        }
+        return Ok(());
+    };
+    let key = match b.problem {
+        crate::store::chain::Break::Removed => "audit.break.removed",
+        crate::store::chain::Break::Changed => "audit.break.changed",
+        crate::store::chain::Break::Relinked => "audit.break.relinked",
+        crate::store::chain::Break::Unlinked => "audit.break.unlinked",
+    };
+    let at = b.seq.map_or_else(|| "—".to_owned(), |s| s.to_string());
+    Err(Failure {
+        message: lang.f(
+            key,
+            &[
+                ("seq", &at),
+                ("id", &crate::text::sanitize(&b.audit_id).0),
+                ("links", &report.links),
+            ],
+        ),
+        code: 3,
+    })
+}
+
 /// Creates `path` (never overwrites: an export is evidence).
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()

@@ -814,16 +814,7 @@ fn stored_result(
 
 pub use crate::api::id_hash;
 
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
+pub use crate::api::hex;
 
 fn rejected(item: &SyncItem, code: ErrorCode, message: &str) -> SyncResult {
     SyncResult {

@@ -346,6 +346,7 @@ fn insert_audit(
             entry.detail.to_string()
         ],
     )?;
+    super::chain::link(tx, &entry.id)?;
     let payload = serde_json::to_string(&entry)
         .map_err(|e| StoreError::Corrupt(format!("audit payload: {e}")))?;
     tx.execute(

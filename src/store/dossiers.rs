@@ -420,11 +420,12 @@ impl Store {
             "revision": d.revision,
             "provisional": d.code_provisional,
         });
+        let audit_id = crate::ids::new_uuid_v7(now);
         tx.execute(
             "INSERT INTO audit (id, at, official, action, citizen, procedure_code, dossier_id, detail)
              VALUES (?1, ?2, ?3, 'dossier.finalize', ?4, ?5, ?6, ?7)",
             params![
-                crate::ids::new_uuid_v7(now),
+                audit_id,
                 at,
                 official,
                 if d.owner.id_number.trim().is_empty() {
@@ -437,6 +438,7 @@ impl Store {
                 detail.to_string(),
             ],
         )?;
+        super::chain::link(&tx, &audit_id)?;
         let left: i64 = tx.query_row(
             "SELECT count(*) FROM code_block WHERE unit = ?1 AND day = ?2 AND used_by IS NULL",
             params![unit, iso_date(day)],

@@ -4,6 +4,7 @@
 //! versioned migrations kept in `PRAGMA user_version`.
 
 pub mod audit;
+pub mod chain;
 pub mod dossiers;
 pub mod service;
 pub mod sync;
@@ -16,7 +17,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 use crate::catalogue::Procedure;
 
 /// Migrations, in order. Never edit a released one: add a new one.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: the procedure catalogue.
     "CREATE TABLE procedure (
         code        TEXT PRIMARY KEY NOT NULL,
@@ -43,6 +44,8 @@ const MIGRATIONS: &[&str] = &[
     audit::MIGRATION,
     // 5: sync: per-item failures and sync times.
     sync::MIGRATION,
+    // 6: the audit log's hash chain.
+    chain::MIGRATION,
 ];
 
 /// `meta` keys of the catalogue feed.
@@ -207,7 +210,15 @@ impl Store {
     /// Opens (creating if needed) the store file and brings its schema up to date.
     pub fn open(path: &Path, busy_timeout: Duration) -> Result<Self, StoreError> {
         let mut conn = open_sqlite(path, busy_timeout)?;
+        let before: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         migrate(&mut conn, MIGRATIONS, path)?;
+        if before > 0 && before < chain::CHAIN_VERSION {
+            // Records written before the chain existed are linked once, in their order.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = chain::link_existing(&tx)?;
+            tx.commit()?;
+            tracing::info!(records = n, "audit records linked into the new hash chain");
+        }
         Ok(Self {
             conn,
             path: path.to_path_buf(),
