@@ -243,6 +243,8 @@ impl Failure {
 /// Entry point of the `motcua` binary.
 #[must_use]
 pub fn main() -> ExitCode {
+    // Before anything is read or written: private files, no core dumps.
+    crate::hardening::harden_process();
     let cli = Cli::parse();
     let paths = Paths::from_env();
     let early_lang = cli
@@ -692,7 +694,7 @@ fn load_keymap(paths: &Paths, lang: Lang) -> Result<(Keymap, Option<PathBuf>), F
 /// opened, motcua runs without a log rather than not at all.
 fn init_logging(paths: &Paths, config: &Config) {
     use crate::config::LogLevel;
-    if std::fs::create_dir_all(&paths.log_dir).is_err() {
+    if crate::hardening::private_dir(&paths.log_dir).is_err() {
         return;
     }
     let level = match config.log.level {
@@ -703,6 +705,8 @@ fn init_logging(paths: &Paths, config: &Config) {
         LogLevel::Trace => tracing::Level::TRACE,
     };
     let appender = tracing_appender::rolling::never(&paths.log_dir, "motcua.log");
+    // A log written by an older version may be wider than 0600.
+    let _ = crate::hardening::private_file(&paths.log_file());
     let _ = tracing_subscriber::fmt()
         .with_writer(appender)
         .with_ansi(false)

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod dossier;
+pub mod hardening;
 pub mod household;
 pub mod i18n;
 pub mod ids;

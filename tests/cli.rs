@@ -546,3 +546,76 @@ fn audit_verify_names_the_first_broken_link() {
     assert_eq!(json["first_broken"]["seq"], 2);
     assert_eq!(json["first_broken"]["problem"], "changed");
 }
+
+/// Data and log files are the official's only (0600 in 0700 folders), WAL and shared
+/// memory included; a folder an older version left open is narrowed.
+#[test]
+fn data_and_log_files_are_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").join("demo");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    stdout(motcua(dir.path()).args(["sync", "load", "--count", "2", "--procedure", "NT.0001"]));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    let mut files = 0;
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let p = entry.unwrap().path();
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+        files += 1;
+    }
+    assert!(files >= 1);
+    let logs = dir.path().join("logs");
+    assert_eq!(mode(&logs), 0o700);
+    assert_eq!(mode(&logs.join("motcua.log")), 0o600);
+}
+
+/// A running motcua leaves no core dump: its core-file limit is 0.
+#[test]
+fn a_running_motcua_cannot_dump_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("motcua");
+    let mut child = std::process::Command::new(bin)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--citizens",
+            "20",
+            "--procedures",
+            "5",
+        ])
+        .arg("--data")
+        .arg(dir.path().join("server"))
+        .env("MOTCUA_DATA_DIR", dir.path().join("data"))
+        .env("MOTCUA_LOG_DIR", dir.path().join("logs"))
+        .env("MOTCUA_CONFIG", dir.path().join("config.toml"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let limits = std::path::PathBuf::from(format!("/proc/{}/limits", child.id()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut line = String::new();
+    while std::time::Instant::now() < deadline {
+        // The limit is set first thing; poll until the process has got that far.
+        if let Some(l) = std::fs::read_to_string(&limits)
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))
+        {
+            line = l.to_owned();
+            // "Max core file size  SOFT  HARD  bytes": both 0 (the soft one often is
+            // already; the hard one says motcua set it).
+            if line.split_whitespace().nth(5) == Some("0") {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(fields.get(4..6), Some(&["0", "0"][..]), "{line}");
+}

@@ -66,6 +66,11 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot make {} readable by this account only: {source}", path.display())]
+    Private {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("the store {} was written by a newer motcua (schema {found}, this build knows {known})", path.display())]
@@ -90,7 +95,7 @@ impl StoreError {
 /// motcua database is opened: WAL, `synchronous=FULL`, a busy timeout, foreign keys.
 pub(crate) fn open_sqlite(path: &Path, busy_timeout: Duration) -> Result<Connection, StoreError> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+        crate::hardening::private_dir(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_path_buf(),
             source,
         })?;
@@ -104,6 +109,17 @@ pub(crate) fn open_sqlite(path: &Path, busy_timeout: Duration) -> Result<Connect
     conn.busy_timeout(busy_timeout)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // The file, its WAL and its shared memory: the official's account only (SQLite
+    // creates the last two with the database's mode; an older version may have left
+    // them wider).
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        crate::hardening::private_file(Path::new(&file)).map_err(|source| StoreError::Private {
+            path: PathBuf::from(file),
+            source,
+        })?;
+    }
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }
