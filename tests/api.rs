@@ -709,3 +709,29 @@ async fn no_server_is_offline() {
     let e = c.health().await.unwrap_err();
     assert_eq!(e.class(), ErrorClass::Offline);
 }
+
+/// A FAKE server, because the reference backend never sends a huge answer: it streams
+/// 100 MB (no Content-Length) in answer to `/v1/health`. The client refuses it once it
+/// passes its cap, cleanly and without holding the whole body.
+#[tokio::test]
+async fn a_huge_answer_is_refused_as_it_streams_in() {
+    use axum::body::{Body, Bytes};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().route(
+        "/v1/health",
+        axum::routing::get(|| async {
+            let chunk = Bytes::from(vec![b' '; 1024 * 1024]);
+            let chunks = (0..100).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+            Body::from_stream(futures_util::stream::iter(chunks))
+        }),
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let c = Client::new(&ClientOptions::new(format!("http://{addr}"))).unwrap();
+    let e = c.health().await.unwrap_err();
+    assert_eq!(code_of(&e), Some(ErrorCode::PayloadTooLarge), "{e:?}");
+    assert!(e.to_string().contains("quá lớn"), "{e}");
+    assert_eq!(e.class(), motcua::api::client::ErrorClass::Retryable);
+}

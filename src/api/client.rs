@@ -368,7 +368,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let bytes = resp.bytes().await.map_err(|e| transport_error(&e))?;
+        let bytes = read_capped(resp, MAX_RESPONSE_BYTES).await?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| ClientError::Retryable {
                 error: local_error(
@@ -513,6 +513,38 @@ impl Client {
         )
         .await
     }
+}
+
+/// The largest answer read from the backend (a catalogue page of 500 procedures is
+/// about 1 MB). A bigger one is refused as it streams in, so memory stays bounded.
+pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Reads a response body, refusing it once it passes `max` bytes (or announces more).
+async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>, ClientError> {
+    let too_big = || ClientError::Retryable {
+        error: local_error(
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "câu trả lời của máy chủ quá lớn (hơn {} MB) / the server's answer is too large",
+                max / (1024 * 1024)
+            ),
+        ),
+        retry_after: None,
+    };
+    if resp
+        .content_length()
+        .is_some_and(|n| usize::try_from(n).map_or(true, |n| n > max))
+    {
+        return Err(too_big());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(&e))? {
+        if body.len() + chunk.len() > max {
+            return Err(too_big());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn code_for_status(status: StatusCode) -> ErrorCode {
