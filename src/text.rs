@@ -697,6 +697,19 @@ fn finish(score: i64, mut positions: Vec<usize>) -> Match {
 // Sanitising
 // ---------------------------------------------------------------------------
 
+/// Shown where [`sanitize`] removed characters that could drive a terminal, so the
+/// official sees that the text was not as it came.
+pub const REMOVED_MARK: char = '\u{FFFD}';
+
+/// Line and tab breaks: [`sanitize`] turns a run of them into one space (fields are
+/// single-line; "Điều 87\nLuật" must not become "Điều 87Luật").
+fn is_break(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{000B}' | '\u{000C}' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
 /// `true` for chars that [`sanitize`] removes.
 fn is_hostile(c: char) -> bool {
     matches!(c,
@@ -711,40 +724,76 @@ fn is_hostile(c: char) -> bool {
     )
 }
 
-/// Removes terminal-hostile characters from outside text (imports, pasted
-/// input) and NFC-normalises the result.
+/// Makes outside text (a card, a QR code, the server, a file, a paste) safe to store
+/// and show, and NFC-normalises it.
 ///
-/// * `'\t'` becomes a space;
-/// * removed: the other C0 controls U+0000–U+001F (so newlines too — fields are
-///   single-line), DEL U+007F, C1 controls U+0080–U+009F, the bidi controls
-///   U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C, and the Unicode line
-///   breaks U+2028, U+2029.
+/// * a run of line or tab breaks (TAB, LF, VT, FF, CR, NEL, U+2028, U+2029) becomes one
+///   space — fields are single-line;
+/// * a run of the other controls — C0 U+0000–U+001F (ESC included), DEL U+007F, C1
+///   U+0080–U+009F (CSI U+009B included), the bidi controls U+202A–U+202E,
+///   U+2066–U+2069, U+200E, U+200F, U+061C — becomes one visible [`REMOVED_MARK`] (�),
+///   so what an escape sequence was hidden in shows, harmless.
 ///
 /// Returns the cleaned text and whether anything was removed or replaced. NFC
 /// normalisation alone does not set the flag: it changes the encoding, not the
-/// text the user sees.
+/// text the user sees. Cleaning twice gives the same text.
 ///
 /// ```
 /// # use motcua::text::sanitize;
-/// assert_eq!(sanitize("\x1b[31mĐỏ"), ("[31mĐỏ".to_string(), true));
+/// assert_eq!(sanitize("\x1b[31mĐỏ"), ("\u{FFFD}[31mĐỏ".to_string(), true));
+/// assert_eq!(sanitize("Điều 87\r\nLuật"), ("Điều 87 Luật".to_string(), true));
 /// assert_eq!(sanitize("Hà Nội"), ("Hà Nội".to_string(), false));
 /// ```
 #[must_use]
 pub fn sanitize(s: &str) -> (String, bool) {
+    #[derive(PartialEq)]
+    enum Last {
+        Text,
+        Break,
+        Removed,
+    }
     let mut changed = false;
-    let cleaned = s.chars().filter_map(|c| {
-        if c == '\t' {
+    let mut last = Last::Text;
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_break(c) {
             changed = true;
-            Some(' ')
+            if last != Last::Break {
+                out.push(' ');
+                last = Last::Break;
+            }
         } else if is_hostile(c) {
             changed = true;
-            None
+            if last != Last::Removed {
+                out.push(REMOVED_MARK);
+                last = Last::Removed;
+            }
         } else {
-            Some(c)
+            out.push(c);
+            last = Last::Text;
         }
-    });
-    let out: String = cleaned.nfc().collect();
-    (out, changed)
+    }
+    if !changed && unicode_normalization::is_nfc(&out) {
+        return (out, false);
+    }
+    (out.nfc().collect(), changed)
+}
+
+/// One field of outside text (a QR field, a chip's text): whitespace, byte-order marks
+/// and control characters at its ends are dropped (scanners and cards pad with them),
+/// what is left is cleaned as by [`sanitize`] — a control character inside shows as
+/// [`REMOVED_MARK`] — and trimmed.
+#[must_use]
+pub fn sanitize_field(s: &str) -> String {
+    let edge = |c: char| c.is_whitespace() || c == '\u{feff}' || is_break(c) || is_hostile(c);
+    sanitize(s.trim_matches(edge)).0.trim().to_owned()
+}
+
+/// Outside text typed or pasted into a field: as [`sanitize`], with the line breaks a
+/// terminal adds at the ends of a paste dropped first.
+#[must_use]
+pub fn sanitize_input(s: &str) -> (String, bool) {
+    sanitize(s.trim_matches(|c| matches!(c, '\r' | '\n')))
 }
 
 // ---------------------------------------------------------------------------
@@ -1195,12 +1244,15 @@ mod tests {
     #[test]
     fn sanitize_strips_hostile_chars() {
         let (out, changed) = sanitize("\x1b[31mĐỏ\u{9b}2J\u{202e}txt\u{7f}");
-        assert_eq!(out, "[31mĐỏ2Jtxt");
+        assert_eq!(out, "\u{FFFD}[31mĐỏ\u{FFFD}2J\u{FFFD}txt\u{FFFD}");
         assert!(changed);
+        assert!(!out.contains('\x1b') && !out.contains('\u{9b}'));
 
         let (out, changed) = sanitize("a\tb\r\nc\u{2066}d\u{2069}\u{200f}\u{061c}\u{0}");
-        assert_eq!(out, "a bcd");
+        assert_eq!(out, "a b c\u{FFFD}d\u{FFFD}");
         assert!(changed);
+        // Cleaning twice changes nothing more.
+        assert_eq!(sanitize(&out), (out.clone(), false));
     }
 
     #[test]

@@ -253,9 +253,8 @@ fn text_of(t: &Tlv<'_>, n: u8) -> Result<Option<String>, Dg13Error> {
         item: n,
         offset: t.offset,
     })?;
-    let clean = crate::text::sanitize(s).0;
-    let clean = clean.trim();
-    Ok((!clean.is_empty()).then(|| clean.to_owned()))
+    let clean = crate::text::sanitize_field(s);
+    Ok((!clean.is_empty()).then_some(clean))
 }
 
 /// The constructed elements looked into: SEQUENCE and SET.
@@ -634,11 +633,11 @@ mod tests {
             parse(&bytes).unwrap().spouse_name.as_deref(),
             Some("Trần Minh Quân")
         );
-        // Control characters removed, NFC, trimmed.
+        // A control character inside shows as a mark, NFC, trimmed.
         let bytes = dg13(&[item_bytes(2, &utf8(" Le\u{0302} \u{1b}[31mA\t"))]);
         assert_eq!(
             parse(&bytes).unwrap().full_name.as_deref(),
-            Some("Lê [31mA")
+            Some("Lê \u{FFFD}[31mA")
         );
     }
 

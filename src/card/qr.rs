@@ -166,8 +166,7 @@ fn is_edge(c: char) -> bool {
 /// A text field: control characters removed, then trimmed (so nothing is left at its
 /// ends that a control character hid from the trim).
 fn cleaned(field: &str) -> String {
-    crate::text::sanitize(field)
-        .0
+    crate::text::sanitize_field(field)
         .trim_matches(is_edge)
         .to_owned()
 }

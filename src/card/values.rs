@@ -13,7 +13,7 @@ use crate::dossier::population::{CardValues, PopField};
 /// Outside text as a form value: NFC, trimmed, no control characters.
 fn clean(s: &str) -> String {
     let nfc: String = s.trim().nfc().collect();
-    crate::text::sanitize(&nfc).0
+    crate::text::sanitize_field(&nfc)
 }
 
 /// The sex as the form writes it, when the card's text is recognisable.
@@ -104,7 +104,7 @@ mod tests {
         d.old_id_number = Some(String::new());
         let v = from_dg13(&d);
         assert_eq!(v[&PopField::BirthDate], "04/05/1992");
-        assert_eq!(v[&PopField::FullName], "Lê Thị Thu Hà[31m");
+        assert_eq!(v[&PopField::FullName], "Lê Thị Thu Hà\u{FFFD}[31m");
         assert_eq!(v[&PopField::Sex], "Nữ");
         assert_eq!(v[&PopField::Mother], "Trần Thị Lan");
         assert!(!v.contains_key(&PopField::OldIdNumber));

@@ -544,8 +544,8 @@ mod tests {
         let now = s.procedures().unwrap();
         assert_eq!(now.len(), 1);
         assert_eq!(
-            now[0].name, "Đăng ký kết hôn[2J",
-            "control characters are stripped"
+            now[0].name, "Đăng ký kết hôn\u{FFFD}[2J",
+            "control characters are stripped, and the place shown"
         );
         assert_eq!(now[0].charge, 8_000);
         assert_eq!(

@@ -45,10 +45,11 @@ impl TextInput {
             .map_or(self.text.len(), |(i, _)| i)
     }
 
-    /// Inserts text from outside (a paste): control characters are dropped and the
-    /// result is NFC, so nothing typed or pasted can drive the terminal.
+    /// Inserts text from outside (a paste): line breaks become spaces, other control
+    /// characters a visible mark, and the result is NFC, so nothing typed or pasted can
+    /// drive the terminal.
     pub fn insert_str(&mut self, s: &str) {
-        let (clean, _) = text::sanitize(s);
+        let (clean, _) = text::sanitize_input(s);
         let at = self.byte_at(self.cursor);
         self.text.insert_str(at, &clean);
         self.cursor += clean.chars().count();
