@@ -38,11 +38,11 @@ pub(super) struct Flow {
 }
 
 impl State {
-    fn flash_info(&mut self, text: String) {
+    pub(super) fn flash_info(&mut self, text: String) {
         self.flash = Some(Flash { text, error: false });
     }
 
-    fn flash_error(&mut self, text: String) {
+    pub(super) fn flash_error(&mut self, text: String) {
         self.flash = Some(Flash { text, error: true });
     }
 

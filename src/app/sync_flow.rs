@@ -125,10 +125,7 @@ impl State {
                 self.flow.requeue_req = None;
                 match result {
                     Ok(n) => {
-                        self.flash = Some(Flash {
-                            text: self.lang.f("flash.sync_requeued", &[("n", &n)]),
-                            error: false,
-                        });
+                        self.flash_info(self.lang.f("flash.sync_requeued", &[("n", &n)]));
                         let mut effects = self.load_outbox();
                         if n > 0 {
                             effects.push(Effect::Sync(SyncCmd::Now));
@@ -136,13 +133,10 @@ impl State {
                         effects
                     }
                     Err(e) => {
-                        self.flash = Some(Flash {
-                            text: self.lang.f(
-                                "flash.sync_failed",
-                                &[("error", &crate::text::sanitize(&e).0)],
-                            ),
-                            error: true,
-                        });
+                        self.flash_error(self.lang.f(
+                            "flash.sync_failed",
+                            &[("error", &crate::text::sanitize(&e).0)],
+                        ));
                         Vec::new()
                     }
                 }
@@ -161,20 +155,14 @@ impl State {
                 } else {
                     "flash.demo_backend_off"
                 };
-                self.flash = Some(Flash {
-                    text: self.lang.t(key).to_owned(),
-                    error: false,
-                });
+                self.flash_info(self.lang.t(key).to_owned());
                 Vec::new()
             }
             Err(e) => {
-                self.flash = Some(Flash {
-                    text: self.lang.f(
-                        "flash.demo_backend_failed",
-                        &[("error", &crate::text::sanitize(&e).0)],
-                    ),
-                    error: true,
-                });
+                self.flash_error(self.lang.f(
+                    "flash.demo_backend_failed",
+                    &[("error", &crate::text::sanitize(&e).0)],
+                ));
                 Vec::new()
             }
         }
@@ -201,13 +189,10 @@ impl State {
             }
             SyncEvent::Pass(report) => self.on_pass(&report),
             SyncEvent::Failed(e) => {
-                self.flash = Some(Flash {
-                    text: self.lang.f(
-                        "flash.sync_failed",
-                        &[("error", &crate::text::sanitize(&e).0)],
-                    ),
-                    error: true,
-                });
+                self.flash_error(self.lang.f(
+                    "flash.sync_failed",
+                    &[("error", &crate::text::sanitize(&e).0)],
+                ));
                 Vec::new()
             }
         }
@@ -258,25 +243,16 @@ impl State {
         }
         if let Some(state) = answered {
             let result = lang.t(state.key()).replace("{at}", "");
-            self.flash = Some(Flash {
-                text: lang.f("flash.check_answered", &[("result", &result.trim())]),
-                error: false,
-            });
+            self.flash_info(lang.f("flash.check_answered", &[("result", &result.trim())]));
         }
         if !report.codes.is_empty() || !report.changes.statuses.is_empty() {
             effects.extend(self.reload_list());
             if !report.codes.is_empty() {
-                self.flash = Some(Flash {
-                    text: lang.f("flash.sync_codes", &[("n", &report.codes.len())]),
-                    error: false,
-                });
+                self.flash_info(lang.f("flash.sync_codes", &[("n", &report.codes.len())]));
             }
         }
         if report.parked > 0 {
-            self.flash = Some(Flash {
-                text: lang.f("flash.sync_parked", &[("n", &report.parked)]),
-                error: true,
-            });
+            self.flash_error(lang.f("flash.sync_parked", &[("n", &report.parked)]));
         }
         if report.changes.catalogue || (!self.feed_done && report.stop == Stop::Done) {
             effects.extend(self.sync_catalogue());
@@ -291,10 +267,7 @@ impl State {
                 effects.push(Effect::AutoSignIn { req });
             } else {
                 self.official = None;
-                self.flash = Some(Flash {
-                    text: lang.f("sync.stop.sign_in", &[("error", &"")]),
-                    error: true,
-                });
+                self.flash_error(lang.f("sync.stop.sign_in", &[("error", &"")]));
             }
         }
         effects.extend(self.load_outbox());

@@ -231,27 +231,11 @@ fn sync_once(paths: &Paths, config: &Config, args: &SyncArgs) -> Result<(), Fail
     // is something left too.
     if report.stop != Stop::Done {
         return Err(Failure {
-            message: stop_text(lang, &report.stop),
+            message: crate::screens::sync::stop_line(&report.stop, lang),
             code: EXIT_LEFT,
         });
     }
     Ok(())
-}
-
-fn stop_text(lang: Lang, stop: &Stop) -> String {
-    match stop {
-        Stop::Done => lang.t("sync.stop.done").to_owned(),
-        Stop::Offline { error } => lang.f("sync.stop.offline", &[("error", error)]),
-        Stop::Retry {
-            error,
-            retry_after_s,
-        } => match retry_after_s {
-            Some(s) => lang.f("sync.stop.retry_after", &[("error", error), ("s", s)]),
-            None => lang.f("sync.stop.retry", &[("error", error)]),
-        },
-        Stop::NeedsSignIn { error } => lang.f("sync.stop.sign_in", &[("error", error)]),
-        Stop::Store { error } => lang.f("sync.stop.store", &[("error", error)]),
-    }
 }
 
 fn write_report(
@@ -280,7 +264,7 @@ fn write_report(
             lang.f("sync.cli.code", &[("id", id), ("code", &clean(code))])
         )?;
     }
-    writeln!(out, "{}", stop_text(lang, &r.stop))?;
+    writeln!(out, "{}", crate::screens::sync::stop_line(&r.stop, lang))?;
     writeln!(
         out,
         "{}",

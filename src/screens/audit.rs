@@ -101,7 +101,10 @@ impl AuditState {
 
     pub fn on_action(&mut self, action: Action, height: u16) -> Ask {
         let page = usize::from(height.saturating_sub(6)).max(1);
-        let last = self.rows.len().saturating_sub(1);
+        if let Some(i) = crate::ui::widgets::moved(self.selected, action, self.rows.len(), page) {
+            self.selected = i;
+            return Ask::Nothing;
+        }
         match action {
             Action::Filter => self.filtering = true,
             Action::FilterAccept => self.filtering = false,
@@ -115,12 +118,6 @@ impl AuditState {
                 return Ask::Load;
             }
             Action::Back => return Ask::Close,
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(page),
-            Action::PageDown => self.selected = (self.selected + page).min(last),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = last,
             Action::Reload => return Ask::Load,
             _ => return Ask::Unhandled,
         }

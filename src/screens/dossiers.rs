@@ -172,7 +172,10 @@ impl DossiersState {
 
     pub fn on_action(&mut self, action: Action, height: u16) -> Ask {
         let page = usize::from(height.saturating_sub(4)).max(1);
-        let last = self.shown.len().saturating_sub(1);
+        if let Some(i) = crate::ui::widgets::moved(self.selected, action, self.shown.len(), page) {
+            self.selected = i;
+            return Ask::Nothing;
+        }
         match action {
             Action::Filter => self.filtering = true,
             Action::FilterAccept => self.filtering = false,
@@ -186,12 +189,6 @@ impl DossiersState {
                 self.refilter();
             }
             Action::Back => return Ask::Close,
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(page),
-            Action::PageDown => self.selected = (self.selected + page).min(last),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = last,
             Action::Open => {
                 if let Some(r) = self.selected_row() {
                     return Ask::Open(r.id.clone());

@@ -93,28 +93,22 @@ impl SyncState {
 
     pub fn on_action(&mut self, action: Action, height: u16) -> Ask {
         let page = usize::from(height.saturating_sub(8)).max(1);
-        let last = self.rows.len().saturating_sub(1);
-        match action {
-            Action::Back => return Ask::Close,
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(page),
-            Action::PageDown => self.selected = (self.selected + page).min(last),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = last,
-            Action::Reload => return Ask::Load,
-            Action::SyncNow => return Ask::SyncNow,
-            Action::RequeueAll => return Ask::RequeueAll,
-            Action::DemoBackend => return Ask::DemoBackend,
-            Action::Requeue => {
-                return match self.rows.get(self.selected) {
-                    Some(e) if e.state == ItemState::Parked => Ask::Requeue(e.id.clone()),
-                    _ => Ask::NotParked,
-                };
-            }
-            _ => return Ask::Unhandled,
+        if let Some(i) = crate::ui::widgets::moved(self.selected, action, self.rows.len(), page) {
+            self.selected = i;
+            return Ask::Nothing;
         }
-        Ask::Nothing
+        match action {
+            Action::Back => Ask::Close,
+            Action::Reload => Ask::Load,
+            Action::SyncNow => Ask::SyncNow,
+            Action::RequeueAll => Ask::RequeueAll,
+            Action::DemoBackend => Ask::DemoBackend,
+            Action::Requeue => match self.rows.get(self.selected) {
+                Some(e) if e.state == ItemState::Parked => Ask::Requeue(e.id.clone()),
+                _ => Ask::NotParked,
+            },
+            _ => Ask::Unhandled,
+        }
     }
 }
 
@@ -193,7 +187,9 @@ fn when(rfc: &str) -> String {
     }
 }
 
-fn stop_line(stop: &Stop, lang: Lang) -> String {
+/// Why a sync pass ended, in words (outside text made safe).
+#[must_use]
+pub fn stop_line(stop: &Stop, lang: Lang) -> String {
     let clean = |s: &str| text::sanitize(s).0;
     match stop {
         Stop::Done => lang.t("sync.stop.done").to_owned(),

@@ -157,6 +157,28 @@ pub fn boxed(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str) -> R
     inner
 }
 
+/// Where a list's selection goes for a moving action (up, down, a page, top, bottom),
+/// kept within `len` rows; `None` for any other action.
+#[must_use]
+pub fn moved(
+    selected: usize,
+    action: crate::action::Action,
+    len: usize,
+    page: usize,
+) -> Option<usize> {
+    use crate::action::Action;
+    let last = len.saturating_sub(1);
+    Some(match action {
+        Action::Up => selected.saturating_sub(1),
+        Action::Down => (selected + 1).min(last),
+        Action::PageUp => selected.saturating_sub(page),
+        Action::PageDown => (selected + page).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use ratatui::Terminal;
