@@ -5,7 +5,8 @@
 set -euo pipefail
 
 # libpcsclite-dev: the card service links libpcsclite (PC/SC).
-packages=(build-essential pkg-config libpcsclite-dev)
+# libssl-dev: the built-in SQLCipher (the encrypted local store) uses OpenSSL's libcrypto.
+packages=(build-essential pkg-config libpcsclite-dev libssl-dev)
 if [ "${1:-}" = "--test" ]; then
   # pcscd with vsmartcard's virtual reader driver, for the end-to-end card test;
   # faketime (libfaketime), for the sync test with a client clock off by days.

@@ -55,7 +55,6 @@ actions! {
     Redraw => "redraw",
     NextField => "next_field",
     PrevField => "prev_field",
-    WorkOffline => "work_offline",
     NewDossier => "new_dossier",
     SaveDossier => "save_dossier",
     SaveAndNew => "save_and_new",

@@ -13,13 +13,13 @@ use crate::config::{Config, ThemeChoice};
 use crate::i18n::Lang;
 use crate::keymap::Keymap;
 use crate::paths::Paths;
-use crate::store::Store;
 use crate::theme::Theme;
 
 mod card;
 mod household;
 mod population;
 mod sync;
+mod unlock;
 
 /// The local profile used while no backend is configured: the embedded demo.
 pub const DEMO_PROFILE: &str = "demo";
@@ -130,12 +130,18 @@ pub enum AuditCommand {
         /// Write to this file (it must not exist yet).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// The official signing in to a configured backend (the password is read from
+        /// standard input; the local store opens only for a signed-in official).
+        #[arg(long, value_name = "USERNAME")]
+        user: Option<String>,
     },
     /// Check the audit log's hash chain; name the first broken link (exit status 3).
     Verify {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        #[arg(long, value_name = "USERNAME")]
+        user: Option<String>,
     },
 }
 
@@ -319,11 +325,18 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
                     citizen,
                     format,
                     output,
+                    user,
                 },
-        }) => population::export(paths, &config, &citizen, format, output.as_deref()),
+        }) => population::export(
+            paths,
+            &config,
+            &citizen,
+            (format, output.as_deref()),
+            user.as_ref(),
+        ),
         Some(Command::Audit {
-            command: AuditCommand::Verify { json },
-        }) => population::verify_chain(paths, &config, json),
+            command: AuditCommand::Verify { json, user },
+        }) => population::verify_chain(paths, &config, json, user.as_ref()),
         Some(Command::Household {
             command: HouseholdCommand::Verify(args),
         }) => household::verify(paths, &config, &args),
@@ -824,21 +837,9 @@ fn connect_backend(
     paths: &Paths,
     config: &Config,
 ) -> Result<(app::runtime::Backend, app::BackendMode, String), Failure> {
-    use crate::api::client::{Client, ClientOptions};
-    let lang = config.ui.lang;
-    let client = |url: &str| {
-        let mut opts = ClientOptions::new(url);
-        opts.timeout = Duration::from_secs(config.backend.timeout_s.max(1));
-        if !config.backend.ca_file.is_empty() {
-            opts.ca_file = Some(PathBuf::from(&config.backend.ca_file));
-        }
-        Client::new(&opts)
-            .map(std::sync::Arc::new)
-            .map_err(|e| Failure::usage(lang.f("cli.backend_error", &[("error", &e)])))
-    };
     let url = config.backend.url.trim();
     if !url.is_empty() {
-        let client = client(url)?;
+        let client = make_client(config, url)?;
         let profile = profile_for(client.base_url());
         let mode = app::BackendMode::Remote {
             url: client.base_url().to_owned(),
@@ -848,9 +849,36 @@ fn connect_backend(
             auto_sign_in: None,
             server: None,
             sync: sync_options(config),
+            offline_for: offline_for(config),
+            idle_lock: idle_lock(config),
         };
         return Ok((backend, mode, profile));
     }
+    connect_demo(paths, config)
+}
+
+/// The client for `url`, with the configured timeout and CA bundle.
+fn make_client(
+    config: &Config,
+    url: &str,
+) -> Result<std::sync::Arc<crate::api::client::Client>, Failure> {
+    use crate::api::client::{Client, ClientOptions};
+    let mut opts = ClientOptions::new(url);
+    opts.timeout = Duration::from_secs(config.backend.timeout_s.max(1));
+    if !config.backend.ca_file.is_empty() {
+        opts.ca_file = Some(PathBuf::from(&config.backend.ca_file));
+    }
+    Client::new(&opts)
+        .map(std::sync::Arc::new)
+        .map_err(|e| Failure::usage(config.ui.lang.f("cli.backend_error", &[("error", &e)])))
+}
+
+/// The embedded demo backend, started here on a loopback port.
+fn connect_demo(
+    paths: &Paths,
+    config: &Config,
+) -> Result<(app::runtime::Backend, app::BackendMode, String), Failure> {
+    let lang = config.ui.lang;
     let fail =
         |e: &dyn std::fmt::Display| Failure::runtime(lang.f("cli.demo_error", &[("error", e)]));
     let mut opts = crate::server::ServeOptions::new(paths.data_dir.join("demo-backend"));
@@ -863,7 +891,7 @@ fn connect_backend(
         }
     })
     .map_err(|e| fail(&e))?;
-    let password = crate::server::auth::new_token("demo_").map_err(|e| fail(&e))?;
+    let password = crate::server::DEMO_PASSWORD.to_owned();
     crate::server::add_official(
         &state,
         crate::server::DEMO_USERNAME,
@@ -873,14 +901,28 @@ fn connect_backend(
     )
     .map_err(|e| fail(&e))?;
     let server = crate::server::spawn(state, opts.addr).map_err(|e| fail(&e))?;
-    let client = client(&server.url())?;
+    let client = make_client(config, &server.url())?;
     let backend = app::runtime::Backend {
         client,
         auto_sign_in: Some((crate::server::DEMO_USERNAME.to_owned(), password)),
         server: Some(server),
         sync: sync_options(config),
+        offline_for: offline_for(config),
+        idle_lock: idle_lock(config),
     };
     Ok((backend, app::BackendMode::Demo, DEMO_PROFILE.to_owned()))
+}
+
+/// How long offline sign-ins work after an online one (`[security] offline_days`, at
+/// most a year).
+fn offline_for(config: &Config) -> Duration {
+    Duration::from_hours(24 * config.security.offline_days.min(366))
+}
+
+/// The idle lock (`[security] idle_lock_min`; 0 turns it off).
+fn idle_lock(config: &Config) -> Option<Duration> {
+    let min = config.security.idle_lock_min;
+    (min > 0).then(|| Duration::from_mins(min.min(24 * 60)))
 }
 
 /// The sync worker's settings from `[sync]`, kept within sane bounds.
@@ -896,15 +938,6 @@ fn sync_options(config: &Config) -> crate::sync::worker::WorkerOptions {
         seed: std::process::id().into(),
         ..crate::sync::worker::WorkerOptions::default()
     }
-}
-
-/// The local store's profile for the configured backend (the demo's when none).
-fn store_profile(config: &Config) -> String {
-    let url = config.backend.url.trim();
-    if url.is_empty() {
-        return DEMO_PROFILE.to_owned();
-    }
-    crate::api::client::check_base_url(url).map_or_else(|_| profile_for(url), |u| profile_for(&u))
 }
 
 /// The local profile of a backend: its host and port, in characters safe for a folder.
@@ -955,11 +988,7 @@ fn import_catalogue(
     let store_path = paths.store_file(DEMO_PROFILE);
     let store_err =
         |e: &dyn std::fmt::Display| Failure::runtime(lang.f("cli.store_error", &[("error", e)]));
-    let mut store = Store::open(
-        &store_path,
-        Duration::from_millis(config.store.busy_timeout_ms),
-    )
-    .map_err(|e| store_err(&e))?;
+    let mut store = unlock::open_demo(paths, config, &unlock::runtime()?)?.store;
     let summary = store
         .replace_catalogue(&procedures)
         .map_err(|e| store_err(&e))?;

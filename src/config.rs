@@ -202,6 +202,26 @@ impl Default for SyncConfig {
     }
 }
 
+/// `[security]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityConfig {
+    /// Lock the screen after this many minutes without a key (0: never).
+    pub idle_lock_min: u64,
+    /// Signing in with the backend out of reach works for this many days after the
+    /// official's last online sign-in on this machine (checked against the keyring).
+    pub offline_days: u64,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            idle_lock_min: 10,
+            offline_days: 7,
+        }
+    }
+}
+
 /// `[card]`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -271,6 +291,7 @@ pub struct Config {
     pub export: ExportConfig,
     pub household: HouseholdConfig,
     pub sync: SyncConfig,
+    pub security: SecurityConfig,
     pub card: CardConfig,
     pub scanner: ScannerConfig,
     pub log: LogConfig,

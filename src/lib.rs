@@ -29,3 +29,4 @@ pub mod sync;
 pub mod text;
 pub mod theme;
 pub mod ui;
+pub mod vault;

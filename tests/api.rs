@@ -429,6 +429,29 @@ fn item(id: &str, key: &str, dossier: &str, code: &str, provisional: bool) -> Sy
     )
 }
 
+/// The device key: made on the first call for a device, the same for every later call
+/// (by any signed-in official), different per device; never to a caller not signed in;
+/// a malformed device id is a field error.
+#[tokio::test]
+async fn a_device_key_is_released_only_to_signed_in_officials_and_stays_the_same() {
+    let rig = start();
+    let c = signed_in(&rig).await;
+    let device = "019ab3c2-7f10-7c3e-9a51-4be0f0c1d2e3";
+    let first = c.device_key(device).await.unwrap();
+    let again = c.device_key(device).await.unwrap();
+    assert_eq!(first, again);
+    let other = c
+        .device_key("019ab3c2-7f10-7c3e-9a51-000000000000")
+        .await
+        .unwrap();
+    assert_ne!(first, other);
+    let stranger = client(&rig);
+    let refused = stranger.device_key(device).await.unwrap_err();
+    assert_eq!(refused.class(), ErrorClass::NeedsSignIn, "{refused}");
+    let bad = c.device_key("../etc/passwd").await.unwrap_err();
+    assert_eq!(bad.code(), Some(ErrorCode::ValidationFailed), "{bad}");
+}
+
 #[tokio::test]
 async fn codes_and_idempotent_sync() {
     let rig = start();

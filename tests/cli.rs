@@ -5,6 +5,8 @@ use std::path::Path;
 use assert_cmd::Command;
 
 /// `motcua` with its files confined to `dir`.
+mod keys;
+
 fn motcua(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("motcua").expect("binary");
     cmd.env("MOTCUA_CONFIG", dir.join("config.toml"))
@@ -149,9 +151,10 @@ fn import_replaces_catalogue_and_bad_file_imports_nothing() {
             .arg(&sample),
     );
     assert!(out.contains("14"), "{out}");
-    let store = dir.path().join("data/demo/motcua.db");
+    let (store, key) = keys::demo_store(&dir.path().join("data"));
     let count = || {
-        let s = motcua::store::Store::open(&store, std::time::Duration::from_secs(5)).unwrap();
+        let s =
+            motcua::store::Store::open(&store, &key, std::time::Duration::from_secs(5)).unwrap();
         s.procedure_count().unwrap()
     };
     assert_eq!(count(), 14);
@@ -520,8 +523,8 @@ fn audit_verify_names_the_first_broken_link() {
     stdout(motcua(dir.path()).args(["sync", "load", "--count", "3", "--procedure", "NT.0001"]));
     let out = stdout(motcua(dir.path()).args(["audit", "verify"]));
     assert!(out.contains("3 mắt xích"), "{out}");
-    let db = dir.path().join("data").join("demo").join("motcua.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (db, key) = keys::demo_store(&dir.path().join("data"));
+    let conn = keys::open_db(&db, &key);
     let second: String = conn
         .query_row("SELECT audit_id FROM audit_chain WHERE seq = 2", [], |r| {
             r.get(0)
@@ -618,4 +621,47 @@ fn a_running_motcua_cannot_dump_core() {
     let _ = child.wait();
     let fields: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(fields.get(4..6), Some(&["0", "0"][..]), "{line}");
+}
+
+/// What the headless commands write is encrypted on disk: no citizen data, not even the
+/// schema, in the store, its WAL or shared memory; the keyring holds no key in the clear;
+/// the store does not open with another key.
+#[test]
+fn the_store_on_disk_shows_nothing_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        stdout(motcua(dir.path()).args(["sync", "load", "--count", "3", "--procedure", "NT.0001"]));
+    assert_eq!(out.lines().count(), 3, "{out}");
+    let (store, key) = keys::demo_store(&dir.path().join("data"));
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = store.as_os_str().to_owned();
+        p.push(suffix);
+        if let Ok(b) = std::fs::read(&p) {
+            bytes.extend(b);
+        }
+    }
+    let seen = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(bytes.len() > 4096);
+    for needle in [
+        "Hồ sơ thử số",
+        "NT.0001",
+        "CREATE TABLE",
+        "SQLite format 3",
+        "dossier",
+    ] {
+        assert!(!seen(needle), "{needle:?} readable in the store's files");
+    }
+    let keyring = std::fs::read_to_string(store.parent().unwrap().join("keyring.json")).unwrap();
+    assert!(!keyring.contains(key.to_hex().as_str()));
+    let other = motcua::vault::StoreKey::from_bytes([1; 32]);
+    assert!(matches!(
+        motcua::store::Store::open(&store, &other, std::time::Duration::from_secs(5)),
+        Err(motcua::store::StoreError::WrongKey { .. })
+    ));
+    let s = motcua::store::Store::open(&store, &key, std::time::Duration::from_secs(5)).unwrap();
+    assert!(
+        s.outbox_pending().unwrap() >= 3,
+        "the three dossiers wait to be sent"
+    );
 }

@@ -32,6 +32,8 @@ const TYPES: &[(&str, Check)] = same_name![
     TokenRequest,
     TokenResponse,
     Official,
+    DeviceKeyRequest,
+    DeviceKeyResponse,
     ProcedurePage,
     ProcedureChange,
     ProcedureRecord,

@@ -6,6 +6,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod keys;
+
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 
 fn nz(n: u16) -> std::num::NonZeroU16 {
@@ -533,8 +535,10 @@ fn population_check_takes_the_database_value_into_the_dossier_and_logs_it() {
     s.send("q");
     assert!(s.wait_exit().success());
 
-    let db =
-        rusqlite::Connection::open(dir.path().join("data").join("demo").join("motcua.db")).unwrap();
+    let db = {
+        let (store, key) = keys::demo_store(&dir.path().join("data"));
+        keys::open_db(&store, &key)
+    };
     let body: String = db
         .query_row(
             "SELECT body FROM dossier_revision ORDER BY finalized_at DESC LIMIT 1",
@@ -604,8 +608,10 @@ fn household_verification_of_a_demo_household_kept_with_the_dossier() {
     std::thread::sleep(Duration::from_millis(300));
     s.send("q");
     assert!(s.wait_exit().success());
-    let db =
-        rusqlite::Connection::open(dir.path().join("data").join("demo").join("motcua.db")).unwrap();
+    let db = {
+        let (store, key) = keys::demo_store(&dir.path().join("data"));
+        keys::open_db(&store, &key)
+    };
     let body: String = db
         .query_row("SELECT body FROM dossier_revision LIMIT 1", [], |r| {
             r.get(0)

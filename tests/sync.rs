@@ -11,6 +11,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod keys;
+
 use axum::Json;
 use axum::routing::post;
 use jiff::Timestamp;
@@ -134,7 +136,7 @@ impl Desk {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("motcua.sqlite3");
-        let store = Store::open(&path, Duration::from_secs(5)).unwrap();
+        let store = Store::open(&path, &keys::test_key(), Duration::from_secs(5)).unwrap();
         Self {
             _dir: dir,
             path,
@@ -144,7 +146,7 @@ impl Desk {
 
     /// A second connection to the store's file, for what the store's API does not show.
     fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(&self.path).unwrap()
+        keys::open_db(&self.path, &keys::test_key())
     }
 
     fn finalize(&mut self, d: &Dossier) -> Dossier {

@@ -27,6 +27,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
+mod keys;
+
 use motcua::api::client::{Client, ClientOptions};
 use motcua::clock::{Clock, SystemClock, vn_tz};
 use motcua::dossier::{Dossier, ProcedureInfo};
@@ -275,15 +277,23 @@ impl Drop for Backend {
 struct Desk {
     home: PathBuf,
     url: String,
+    /// The backend's data folder, which keeps this desk's store key.
+    backend_data: PathBuf,
 }
 
 impl Desk {
-    fn new(home: PathBuf, url: &str) -> Self {
+    fn new(home: PathBuf, backend: &Backend) -> Self {
         std::fs::create_dir_all(&home).unwrap();
         Self {
             home,
-            url: url.to_owned(),
+            url: backend.url.clone(),
+            backend_data: backend.data.clone(),
         }
+    }
+
+    /// The desk's store key (from its keyring and the backend's database).
+    fn key(&self) -> motcua::vault::StoreKey {
+        keys::store_key(&self.store_path(), &self.backend_data)
     }
 
     /// `motcua --backend URL ARGS…` (under `faketime OFFSET` when given).
@@ -311,7 +321,7 @@ impl Desk {
     }
 
     fn db(&self) -> Connection {
-        open_ro(&self.store_path())
+        keys::open_db(&self.store_path(), &self.key())
     }
 
     /// `sync load` run to its end; the ids it acknowledged.
@@ -386,8 +396,8 @@ impl Desk {
     /// `motcua sync status --json`: its exit status and the queue's summary.
     fn status(&self) -> (i32, Value) {
         let done = run(
-            self.cmd(None, &["sync", "status", "--json"]),
-            "",
+            self.cmd(None, &["sync", "status", "--json", "--user", USER]),
+            &format!("{PASSWORD}\n"),
             COMMAND_LIMIT,
         );
         let json: Value = serde_json::from_str(&done.stdout)
@@ -696,7 +706,7 @@ fn kill_9_while_saving_and_while_syncing_loses_and_doubles_nothing() {
     let started = Instant::now();
     let root = tempfile::tempdir().unwrap();
     let backend = Backend::start(root.path());
-    let desk = Desk::new(root.path().join("desk"), &backend.url);
+    let desk = Desk::new(root.path().join("desk"), &backend);
     let rounds = env_number("MOTCUA_KILL_ROUNDS", 40);
     let seed = env_number("MOTCUA_KILL_SEED", 0x6b69_6c6c);
     let mut dice = SplitMix64(seed);
@@ -852,7 +862,7 @@ fn each_fault_switch_ends_synced_without_duplicates_or_a_request_storm() {
     let started = Instant::now();
     let root = tempfile::tempdir().unwrap();
     let backend = Backend::start(root.path());
-    let desk = Desk::new(root.path().join("desk"), &backend.url);
+    let desk = Desk::new(root.path().join("desk"), &backend);
     let push = "/v1/sync";
     let pull = "/v1/changes";
     let cases = [
@@ -1067,6 +1077,7 @@ fn start_worker(
     let (tx, rx) = channel();
     let handle = worker::spawn(
         store.to_path_buf(),
+        keys::test_key(),
         Duration::from_secs(5),
         client,
         Arc::new(SystemClock),
@@ -1115,7 +1126,7 @@ fn the_worker_waits_as_retry_after_asks_instead_of_hammering() {
     let rt = runtime();
     let client = signed_in(&running.url(), &rt);
     let store_path = dir.path().join("desk").join("motcua.db");
-    let mut store = Store::open(&store_path, Duration::from_secs(5)).unwrap();
+    let mut store = Store::open(&store_path, &keys::test_key(), Duration::from_secs(5)).unwrap();
     for n in 0..10 {
         let now = SystemClock.now();
         store
@@ -1230,7 +1241,7 @@ fn calls_on_the_shared_client_do_not_stall_while_the_worker_waits() {
         signed_in(&running.url(), &once)
     };
     let store_path = dir.path().join("desk").join("motcua.db");
-    let mut store = Store::open(&store_path, Duration::from_secs(5)).unwrap();
+    let mut store = Store::open(&store_path, &keys::test_key(), Duration::from_secs(5)).unwrap();
     for n in 0..3 {
         let now = SystemClock.now();
         store
@@ -1274,7 +1285,7 @@ fn the_backend_back_after_a_day_offline_drains_the_queue_by_itself() {
     let rt = runtime();
     let client = signed_in(&running.url(), &rt);
     let store_path = dir.path().join("desk").join("motcua.db");
-    let mut store = Store::open(&store_path, Duration::from_secs(5)).unwrap();
+    let mut store = Store::open(&store_path, &keys::test_key(), Duration::from_secs(5)).unwrap();
     let opts = WorkerOptions {
         probe: Duration::from_millis(200),
         ..WorkerOptions::default()
@@ -1303,7 +1314,7 @@ fn the_backend_back_after_a_day_offline_drains_the_queue_by_itself() {
     let summary = store.sync_summary().unwrap();
     assert_eq!((summary.pending, summary.synced), (N, 0));
     let provisional = |store: &Store| -> usize {
-        let db = open_ro(store.path());
+        let db = keys::open_db(store.path(), &keys::test_key());
         count(
             &db,
             "SELECT count(*) FROM dossier WHERE code LIKE '%-T%' OR code_provisional = 1",
@@ -1329,7 +1340,11 @@ fn the_backend_back_after_a_day_offline_drains_the_queue_by_itself() {
     let server_db = open_ro(&backend_dir.join("backend.db"));
     assert_eq!(count(&server_db, "SELECT count(*) FROM dossier"), N);
     assert_eq!(count(&server_db, "SELECT count(*) FROM revision"), N);
-    let tally = assert_consistent(&server_db, &open_ro(&store_path), &BTreeSet::new());
+    let tally = assert_consistent(
+        &server_db,
+        &keys::open_db(&store_path, &keys::test_key()),
+        &BTreeSet::new(),
+    );
     assert_eq!((tally.dossiers, tally.parked), (N, 0));
     eprintln!(
         "offline day: {N} dossiers finalized with the backend stopped stayed pending with \
@@ -1356,7 +1371,7 @@ fn faketime_works() -> bool {
 
 /// Finalizes the next revision of each dossier, through the library, at `now`.
 fn revise(desk: &Desk, ids: &[String], now: jiff::Timestamp) {
-    let mut store = Store::open(&desk.store_path(), Duration::from_secs(5)).unwrap();
+    let mut store = Store::open(&desk.store_path(), &desk.key(), Duration::from_secs(5)).unwrap();
     for id in ids {
         let (Some(mut d), _) = store.dossier(id).unwrap() else {
             panic!("dossier {id} is not in the store");
@@ -1381,7 +1396,7 @@ fn a_client_clock_days_off_syncs_each_revision_once_and_in_write_order() {
     let started = Instant::now();
     let root = tempfile::tempdir().unwrap();
     let backend = Backend::start(root.path());
-    let desk = Desk::new(root.path().join("desk"), &backend.url);
+    let desk = Desk::new(root.path().join("desk"), &backend);
     let day = jiff::SignedDuration::from_hours(24);
     let now = SystemClock.now();
     let mut acked = BTreeSet::new();

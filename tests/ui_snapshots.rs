@@ -220,6 +220,8 @@ fn sign_in_screen_masks_the_password_and_shows_errors() {
         Msg::Backend(BackendEvent::SignedIn {
             req,
             result: Err(ClientError::Offline("connection refused".into())),
+            key: None,
+            offline: false,
         }),
     );
     let screen = check("sign_in_offline", &s);
@@ -227,25 +229,124 @@ fn sign_in_screen_masks_the_password_and_shows_errors() {
     assert!(screen.contains("Ngoại tuyến"));
 }
 
+/// A sign-in with the backend out of reach opens the store from the keyring; after the
+/// idle time the lock screen hides everything (not even the status bar's counts) until
+/// the password is checked again; what was on screen is still there after.
 #[test]
-fn work_offline_opens_the_saved_catalogue_without_signing_in() {
-    use motcua::app::{Msg, update};
-    let mut s = remote_state(Lang::En);
-    let _ = s.init();
+fn offline_sign_in_then_idle_lock_hides_everything_until_the_password() {
+    use motcua::api::service::{BackendCmd, BackendEvent};
+    use motcua::app::{Effect, Msg, update};
+    let mut s = remote_state(Lang::Vi);
+    assert!(s.init().is_empty(), "nothing is read before sign-in");
+    type_text(&mut s, "canbo1");
+    press(&mut s, KeyCode::Enter);
+    type_text(&mut s, "bí mật 123");
+    let effects = update(
+        &mut s,
+        Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Enter,
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    let req = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Backend(BackendCmd::SignIn { req, .. }) => Some(*req),
+            _ => None,
+        })
+        .expect("a sign-in request");
+    let key = motcua::vault::StoreKey::from_bytes([3; 32]);
+    let effects = update(
+        &mut s,
+        Msg::Backend(BackendEvent::SignedIn {
+            req,
+            result: Ok(motcua::api::Official {
+                username: "canbo1".into(),
+                full_name: "Nguyễn Văn An".into(),
+                unit_code: "000.00.92.H55".into(),
+            }),
+            key: Some(key.clone()),
+            offline: true,
+        }),
+    );
+    assert_eq!(effects.first(), Some(&Effect::OpenStore(key)));
+    let load = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Store(motcua::store::service::StoreCmd::LoadCatalogue { req, .. }) => {
+                Some(*req)
+            }
+            _ => None,
+        })
+        .expect("the catalogue is read once the store is open");
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Backend(_))),
+        "nothing is sent while signed in offline: {effects:?}"
+    );
     let _ = update(
         &mut s,
         Msg::Store(motcua::store::service::StoreEvent::Catalogue {
-            req: 1,
+            req: load,
             result: Ok(catalogue::sample()),
             cursor: Some("14".into()),
         }),
     );
-    assert!(text(&draw(&s)).contains("Sign in"));
-    press(&mut s, KeyCode::F(5));
     let screen = text(&draw(&s));
-    assert!(screen.contains("14 procedures"), "{screen}");
-    assert!(screen.contains("Offline"), "{screen}");
-    assert!(!screen.contains('⟦'), "{screen}");
+    assert!(screen.contains("14 thủ tục"), "{screen}");
+    assert!(screen.contains("Ngoại tuyến"), "{screen}");
+    let _ = update(&mut s, Msg::Idle);
+    let screen = check("idle_lock", &s);
+    assert!(!screen.contains("thủ tục"), "{screen}");
+    assert!(screen.contains("Nguyễn Văn An"), "{screen}");
+    // Keys go to the password field only.
+    press(&mut s, KeyCode::F(9));
+    type_text(&mut s, "sai");
+    let effects = update(
+        &mut s,
+        Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Enter,
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    let [Effect::Backend(BackendCmd::CheckPassword { req, password, .. })] = effects.as_slice()
+    else {
+        panic!("expected a password check, got {effects:?}");
+    };
+    assert_eq!(password, "sai");
+    let req = *req;
+    let _ = update(
+        &mut s,
+        Msg::Backend(BackendEvent::PasswordChecked {
+            req,
+            result: Err("sai mật khẩu / wrong password".into()),
+        }),
+    );
+    let screen = check("idle_lock_wrong", &s);
+    assert!(screen.contains("sai mật khẩu"), "{screen}");
+    type_text(&mut s, "bí mật 123");
+    let effects = update(
+        &mut s,
+        Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Enter,
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    let Some(Effect::Backend(BackendCmd::CheckPassword { req, .. })) = effects.first() else {
+        panic!("expected a password check, got {effects:?}");
+    };
+    let req = *req;
+    let _ = update(
+        &mut s,
+        Msg::Backend(BackendEvent::PasswordChecked {
+            req,
+            result: Ok(()),
+        }),
+    );
+    let screen = text(&draw(&s));
+    assert!(
+        screen.contains("14 thủ tục"),
+        "the list is back as it was: {screen}"
+    );
 }
 
 /// The sync screen with a parked item, a waiting one and a sent one, while the backend

@@ -465,6 +465,29 @@ impl Client {
         .await
     }
 
+    /// The store key the backend keeps for `device_id` (made on the first call).
+    pub async fn device_key(&self, device_id: &str) -> Result<crate::vault::StoreKey, ClientError> {
+        let req = crate::api::DeviceKeyRequest {
+            device_id: device_id.to_owned(),
+        };
+        let answer: crate::api::DeviceKeyResponse = self
+            .call(reqwest::Method::POST, "/v1/devices/key", &[], Some(&req))
+            .await?;
+        let key = zeroize::Zeroizing::new(answer.key);
+        if answer.device_id != device_id {
+            return Err(ClientError::Permanent(local_error(
+                ErrorCode::Internal,
+                "Máy chủ trả khóa của thiết bị khác.".into(),
+            )));
+        }
+        crate::vault::StoreKey::from_hex(&key).ok_or_else(|| {
+            ClientError::Permanent(local_error(
+                ErrorCode::Internal,
+                "Máy chủ trả khóa thiết bị không hợp lệ.".into(),
+            ))
+        })
+    }
+
     pub async fn reserve_codes(&self, count: u32) -> Result<ReservationResponse, ClientError> {
         let req = ReservationRequest { count };
         self.call(

@@ -19,6 +19,13 @@ pub enum BackendCmd {
         username: String,
         password: String,
     },
+    /// Check the signed-in official's password against the keyring (the lock screen);
+    /// answered as `PasswordChecked`. No network.
+    CheckPassword {
+        req: u64,
+        username: String,
+        password: String,
+    },
     /// Pull the catalogue feed from `cursor` to its end.
     SyncCatalogue { req: u64, cursor: String },
     /// Reserve a block of dossier codes for the official's unit and today.
@@ -77,6 +84,11 @@ impl std::fmt::Debug for BackendCmd {
                 .field("req", req)
                 .field("username", username)
                 .finish_non_exhaustive(),
+            BackendCmd::CheckPassword { req, username, .. } => f
+                .debug_struct("CheckPassword")
+                .field("req", req)
+                .field("username", username)
+                .finish_non_exhaustive(),
             BackendCmd::SyncCatalogue { req, cursor } => f
                 .debug_struct("SyncCatalogue")
                 .field("req", req)
@@ -120,6 +132,15 @@ pub enum BackendEvent {
     SignedIn {
         req: u64,
         result: Result<Official, ClientError>,
+        /// The store key, when the service has a keyring (the app's; not the CLI's).
+        key: Option<crate::vault::StoreKey>,
+        /// Signed in with the keyring: the backend could not be reached.
+        offline: bool,
+    },
+    /// The lock screen's password check: `Err` holds the reason, for the official.
+    PasswordChecked {
+        req: u64,
+        result: Result<(), String>,
     },
     CatalogueFeed {
         req: u64,
@@ -152,6 +173,8 @@ pub struct BackendService {
     reply: Arc<dyn Fn(BackendEvent) + Send + Sync>,
     /// The cancel switches of household batches running.
     batches: Arc<std::sync::Mutex<std::collections::HashMap<u64, Arc<AtomicBool>>>>,
+    /// The keyring: sign-ins also unlock the store, and the lock screen checks here.
+    vault: Option<Arc<crate::vault::VaultOptions>>,
 }
 
 impl std::fmt::Debug for BackendService {
@@ -168,7 +191,15 @@ impl BackendService {
             client,
             reply: Arc::new(reply),
             batches: Arc::default(),
+            vault: None,
         }
+    }
+
+    /// Sign-ins also unlock the store with this keyring.
+    #[must_use]
+    pub fn with_vault(mut self, vault: crate::vault::VaultOptions) -> Self {
+        self.vault = Some(Arc::new(vault));
+        self
     }
 
     pub fn client(&self) -> &Arc<Client> {
@@ -179,6 +210,7 @@ impl BackendService {
     pub fn send(&self, cmd: BackendCmd) {
         let client = self.client.clone();
         let reply = self.reply.clone();
+        let vault = self.vault.clone();
         let cmd = match cmd {
             BackendCmd::Household {
                 req,
@@ -228,12 +260,43 @@ impl BackendService {
                     username,
                     password,
                 } => {
-                    let result = client.sign_in(&username, &password).await;
+                    let password = zeroize::Zeroizing::new(password);
+                    let (result, key, offline) = match &vault {
+                        Some(v) => {
+                            match crate::vault::sign_in(&client, v, &username, &password).await {
+                                Ok(u) => (Ok(u.official), Some(u.key), u.offline),
+                                Err(e) => (Err(e), None, false),
+                            }
+                        }
+                        None => (client.sign_in(&username, &password).await, None, false),
+                    };
                     drop(password);
                     if let Err(e) = &result {
                         tracing::warn!(class = ?e.class(), "sign-in failed: {e}");
                     }
-                    BackendEvent::SignedIn { req, result }
+                    BackendEvent::SignedIn {
+                        req,
+                        result,
+                        key,
+                        offline,
+                    }
+                }
+                BackendCmd::CheckPassword {
+                    req,
+                    username,
+                    password,
+                } => {
+                    let password = zeroize::Zeroizing::new(password);
+                    let result = match vault {
+                        None => Err("no keyring".to_owned()),
+                        Some(v) => tokio::task::spawn_blocking(move || {
+                            crate::vault::check_password(&v, &username, &password)
+                                .map_err(|e| e.to_string())
+                        })
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string())),
+                    };
+                    BackendEvent::PasswordChecked { req, result }
                 }
                 BackendCmd::SyncCatalogue { req, cursor } => BackendEvent::CatalogueFeed {
                     req,

@@ -612,6 +612,35 @@ pub struct DigitalIdentityResponse {
 // Dossier codes, sync, changes, digest, time
 // ---------------------------------------------------------------------------
 
+/// `POST /v1/devices/key`: the key this device's local store is encrypted with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceKeyRequest {
+    /// The device's id (a UUID the app makes once and keeps in its keyring).
+    pub device_id: String,
+}
+
+/// The device key, released to a signed-in official. Never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceKeyResponse {
+    pub device_id: String,
+    /// 256 bits, 64 lower-case hex digits.
+    pub key: String,
+}
+
+impl std::fmt::Debug for DeviceKeyResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceKeyResponse")
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether a device id is acceptable: 1 to 64 letters, digits and `-`.
+#[must_use]
+pub fn device_id_ok(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// `POST /v1/dossier-codes/reservations`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReservationRequest {

@@ -578,6 +578,7 @@ impl State {
                 Vec::new()
             }
             BackendEvent::SignedIn { .. }
+            | BackendEvent::PasswordChecked { .. }
             | BackendEvent::CatalogueFeed { .. }
             | BackendEvent::Checked { .. }
             | BackendEvent::HouseholdChunk { .. }

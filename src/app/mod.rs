@@ -67,6 +67,8 @@ pub enum Msg {
     DraftTimer,
     /// The sync worker reported something.
     Sync(crate::sync::worker::SyncEvent),
+    /// No key for `[security] idle_lock_min`: lock the screen.
+    Idle,
     /// The demo backend was switched: running now (`Ok(true)`) or not; or it failed.
     DemoBackend(Result<bool, String>),
     /// SIGTERM, SIGHUP or the terminal's input closed: leave cleanly.
@@ -95,6 +97,9 @@ pub enum Effect {
     DemoBackend {
         on: bool,
     },
+    /// Open the local store with its key (sent to the store thread; the sync worker
+    /// starts with it). Sent once, after the first sign-in.
+    OpenStore(crate::vault::StoreKey),
     /// Clear and fully repaint the terminal.
     ClearScreen,
     Quit,
@@ -220,6 +225,10 @@ pub struct State {
     pub demo_backend: Option<bool>,
     /// The backend's clock minus this machine's, in seconds, as measured at sign-in.
     pub clock_offset_s: Option<i64>,
+    /// The store was opened (after the first sign-in).
+    pub store_open: bool,
+    /// The lock screen, over everything, while locked.
+    pub lock: Option<crate::screens::lock::LockState>,
 }
 
 /// What a screen or layer asks of the app after handling an action.
@@ -310,12 +319,44 @@ impl State {
             sync: None,
             demo_backend,
             clock_offset_s: None,
+            store_open: false,
+            lock: None,
         }
     }
 
-    /// The effects to run at start: read the local catalogue (it works offline), and
-    /// sign the demo official in.
+    /// The effects to run at start. The store is encrypted: it opens once an official
+    /// has signed in (the demo's signs in by itself; a configured backend's on the
+    /// sign-in screen, which works offline too, against the keyring). With no backend
+    /// (tests), the store is read at once.
     pub fn init(&mut self) -> Vec<Effect> {
+        match self.backend {
+            BackendMode::None => self.read_store(),
+            BackendMode::Demo => {
+                let req = self.request_id();
+                self.auto_sign_in = Some(req);
+                vec![Effect::AutoSignIn { req }]
+            }
+            BackendMode::Remote { .. } => Vec::new(),
+        }
+    }
+
+    /// After a sign-in: the store opens with the key (the first time only), then the
+    /// catalogue and the open draft are read.
+    fn on_unlocked(&mut self, key: Option<crate::vault::StoreKey>) -> Vec<Effect> {
+        let Some(key) = key else {
+            return Vec::new();
+        };
+        if std::mem::replace(&mut self.store_open, true) {
+            return Vec::new();
+        }
+        let mut effects = vec![Effect::OpenStore(key)];
+        effects.extend(self.read_store());
+        effects
+    }
+
+    /// Reads the local catalogue (it works offline) and the open draft.
+    fn read_store(&mut self) -> Vec<Effect> {
+        self.store_open = true;
         let req = self.request_id();
         let seed = self.seed_catalogue.take();
         if let Some(p) = self.procedures_mut() {
@@ -323,19 +364,78 @@ impl State {
         }
         let recover = self.request_id();
         self.flow.recover_req = Some(recover);
-        let mut effects = vec![
+        vec![
             Effect::Store(StoreCmd::LoadCatalogue {
                 req,
                 seed_if_empty: seed,
             }),
             Effect::Store(StoreCmd::Recover { req: recover }),
-        ];
-        if self.backend == BackendMode::Demo {
-            let req = self.request_id();
-            self.auto_sign_in = Some(req);
-            effects.push(Effect::AutoSignIn { req });
+        ]
+    }
+
+    /// No key for the idle time: the lock screen covers everything (the draft is
+    /// saved first). Only once someone has signed in: there is nothing to hide before.
+    fn on_idle(&mut self) -> Vec<Effect> {
+        let Some(official) = &self.official else {
+            return Vec::new();
+        };
+        if self.lock.is_some() {
+            return Vec::new();
         }
+        let hint = (self.backend == BackendMode::Demo).then_some(crate::server::DEMO_PASSWORD);
+        self.lock = Some(crate::screens::lock::LockState::new(official, hint));
+        self.layers
+            .retain(|l| !matches!(l, Layer::Palette(_) | Layer::Help(_)));
+        self.flash = None;
+        let mut effects: Vec<Effect> = self.flush_draft(true).into_iter().collect();
+        effects.push(Effect::ClearScreen);
         effects
+    }
+
+    /// A key, paste or action while locked.
+    fn on_lock_action(&mut self, action: Action) -> Vec<Effect> {
+        use crate::screens::lock::LockAsk;
+        if matches!(action, Action::Quit) {
+            return self.before_quit();
+        }
+        if action == Action::Redraw {
+            return vec![Effect::ClearScreen];
+        }
+        if action == Action::ToggleLanguage {
+            self.lang = self.lang.other();
+            return Vec::new();
+        }
+        let req = self.next_req + 1;
+        let Some(lock) = self.lock.as_mut() else {
+            return Vec::new();
+        };
+        match lock.on_action(action, req) {
+            LockAsk::Check(effect) => {
+                self.next_req = req;
+                vec![effect]
+            }
+            LockAsk::Quit => self.before_quit(),
+            LockAsk::Nothing => Vec::new(),
+        }
+    }
+
+    fn on_password_checked(&mut self, req: u64, result: &Result<(), String>) -> Vec<Effect> {
+        use crate::screens::lock::LockAsk;
+        let lang = self.lang;
+        let Some(lock) = self.lock.as_mut() else {
+            return Vec::new();
+        };
+        match lock.on_checked(req, result, lang) {
+            LockAsk::Check(effect) => {
+                self.lock = None;
+                vec![effect]
+            }
+            LockAsk::Quit => {
+                tracing::warn!("too many wrong passwords on the lock screen: leaving");
+                self.before_quit()
+            }
+            LockAsk::Nothing => Vec::new(),
+        }
     }
 
     /// The procedure list (the bottom screen).
@@ -377,14 +477,21 @@ impl State {
             }
             BackendEvent::HouseholdChunk { req, chunk } => self.on_household_chunk(req, chunk),
             BackendEvent::HouseholdDone { req } => self.on_household_done(req),
-            BackendEvent::SignedIn { req, result } => {
+            BackendEvent::PasswordChecked { req, result } => self.on_password_checked(req, &result),
+            BackendEvent::SignedIn {
+                req,
+                result,
+                key,
+                offline,
+            } => {
                 if self.auto_sign_in == Some(req) {
                     self.auto_sign_in = None;
                     match result {
                         Ok(official) => {
                             self.link = Link::Online;
                             self.official = Some(official);
-                            let mut effects = self.sync_catalogue();
+                            let mut effects = self.on_unlocked(key);
+                            effects.extend(self.sync_catalogue());
                             effects.extend(self.after_sign_in());
                             return effects;
                         }
@@ -409,10 +516,21 @@ impl State {
                     self.link_failed(e.class());
                 }
                 if done && let Ok(official) = result {
-                    self.link = Link::Online;
                     self.official = Some(official);
                     self.screens.pop();
-                    let mut effects = self.sync_catalogue();
+                    let mut effects = self.on_unlocked(key);
+                    if offline {
+                        // Signed in against the keyring: nothing goes out until the
+                        // backend answers (the sync worker signs in when it can).
+                        self.link = Link::Offline;
+                        self.flash = Some(Flash {
+                            text: self.lang.t("flash.signed_in_offline").to_string(),
+                            error: false,
+                        });
+                        return effects;
+                    }
+                    self.link = Link::Online;
+                    effects.extend(self.sync_catalogue());
                     effects.extend(self.after_sign_in());
                     return effects;
                 }
@@ -484,6 +602,9 @@ impl State {
     /// The key group in effect: the top layer's, or the top screen's.
     #[must_use]
     pub fn group(&self) -> Group {
+        if self.lock.is_some() {
+            return Group::SignIn;
+        }
         if let Some(layer) = self.layers.last() {
             return layer.group();
         }
@@ -520,6 +641,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(ev) if ev.kind != KeyEventKind::Release => on_key(state, Key::from_event(&ev)),
         Msg::Key(_) => Vec::new(),
+        Msg::Paste(text) if state.lock.is_some() => {
+            if let Some(lock) = state.lock.as_mut() {
+                lock.on_paste(&text);
+            }
+            Vec::new()
+        }
+        Msg::Scan { .. } if state.lock.is_some() => Vec::new(),
+        Msg::Idle => state.on_idle(),
         Msg::Paste(text) => {
             let outcome = match (state.layers.last_mut(), state.screens.last_mut()) {
                 (Some(layer), _) => layer.on_paste(&text),
@@ -612,6 +741,10 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
         return run_action(state, action, dangerous);
     }
     if group.takes_text() && key.is_text_editing() {
+        if let Some(lock) = state.lock.as_mut() {
+            lock.on_text_key(key);
+            return Vec::new();
+        }
         let outcome = match (state.layers.last_mut(), state.screens.last_mut()) {
             (Some(layer), _) => layer.on_text_key(key),
             (None, Some(Screen::Procedures(p))) => p.on_text_key(key, state.height),
@@ -634,6 +767,9 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
 
 /// Runs an action; a dangerous one first asks for confirmation.
 pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Effect> {
+    if state.lock.is_some() {
+        return state.on_lock_action(action);
+    }
     if dangerous && !matches!(state.layers.last(), Some(Layer::Confirm(_))) {
         let layer = Layer::Confirm(ConfirmState { action });
         return apply(state, Outcome::push(layer));
@@ -671,20 +807,6 @@ pub fn run_action(state: &mut State, action: Action, dangerous: bool) -> Vec<Eff
         }
         Action::ExportReceipt if matches!(state.layers.last(), Some(Layer::Receipt(_))) => {
             state.export_receipt()
-        }
-        Action::WorkOffline
-            if matches!(state.screen(), Screen::SignIn(_)) && state.layers.is_empty() =>
-        {
-            // The list opens from the local store; nothing is sent until sign-in.
-            state.screens.pop();
-            state.link = Link::Offline;
-            Outcome {
-                flash: Some(Flash {
-                    text: state.lang.t("flash.working_offline").to_string(),
-                    error: false,
-                }),
-                ..Outcome::default()
-            }
         }
         Action::Redraw => Outcome::effect(Effect::ClearScreen),
         Action::ToggleLanguage => {

@@ -31,6 +31,22 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
     };
 
     let demo = state.demo.then(|| lang.t("app.demo"));
+    // Locked: nothing of the screens underneath is drawn, not even the status bar's
+    // counts.
+    if let Some(lock) = &state.lock {
+        widgets::status_bar(frame, status, theme, lang.t("lock.title"), "", demo);
+        crate::screens::lock::render(lock, frame, body, lang, theme);
+        widgets::hint_bar(
+            frame,
+            hints,
+            theme,
+            &state.keymap,
+            state.group(),
+            lang,
+            state.flash.as_ref(),
+        );
+        return;
+    }
     let mut right = Vec::new();
     if let Some(o) = &state.official {
         right.push(crate::text::sanitize(&o.username).0);

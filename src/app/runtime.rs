@@ -12,7 +12,7 @@ use super::term::{self, Tui};
 use super::{Effect, Msg, Options, State, render::render, update};
 use crate::api::client::Client;
 use crate::api::service::{BackendCmd, BackendService};
-use crate::store::service::StoreService;
+use crate::store::service::{StoreCmd, StoreService};
 
 /// The backend the app talks to.
 pub struct Backend {
@@ -24,6 +24,10 @@ pub struct Backend {
     pub server: Option<crate::server::RunningServer>,
     /// How the sync worker runs.
     pub sync: crate::sync::worker::WorkerOptions,
+    /// How long offline sign-ins (against the keyring) work after an online one.
+    pub offline_for: Duration,
+    /// Lock the screen after this long without a key (`None`: never).
+    pub idle_lock: Option<Duration>,
 }
 
 /// The embedded demo server, which the official may stop and start again (to see
@@ -51,8 +55,45 @@ struct Services {
     card: Option<Box<dyn crate::card::service::CardLink>>,
     /// Kept so the scanner thread runs as long as the app.
     _scanner: Option<crate::card::serial_scanner::ScannerHandle>,
-    sync: Option<crate::sync::worker::SyncHandle>,
+    /// The sync worker, started when the store opens.
+    sync: std::cell::RefCell<Option<crate::sync::worker::SyncHandle>>,
+    /// What starting the sync worker takes, until it has started.
+    sync_start: std::cell::RefCell<Option<SyncStart>>,
     demo: std::cell::RefCell<Option<DemoServer>>,
+    idle_lock: Option<Duration>,
+}
+
+/// What the sync worker is started with, once the store key is known.
+struct SyncStart {
+    store_path: std::path::PathBuf,
+    busy_timeout: Duration,
+    client: std::sync::Arc<Client>,
+    opts: crate::sync::worker::WorkerOptions,
+    tx: UnboundedSender<Msg>,
+}
+
+impl SyncStart {
+    fn start(self, key: crate::vault::StoreKey) -> Option<crate::sync::worker::SyncHandle> {
+        let tx = self.tx;
+        let started = crate::sync::worker::spawn(
+            self.store_path,
+            key,
+            self.busy_timeout,
+            self.client,
+            std::sync::Arc::new(crate::clock::SystemClock),
+            self.opts,
+            Box::new(move |ev| {
+                let _ = tx.send(Msg::Sync(ev));
+            }),
+        );
+        match started {
+            Ok(h) => Some(h),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the sync worker");
+                None
+            }
+        }
+    }
 }
 
 /// Starts the app in the terminal and runs it until the user quits.
@@ -78,33 +119,33 @@ pub fn run(
                 let _ = store_tx.send(Msg::Store(ev));
             },
         )?;
-        let (backend_service, auto_sign_in, server, sync) = match backend {
+        let keyring = crate::vault::keyring_for(&worker_store);
+        let (backend_service, auto_sign_in, server, sync_start, idle_lock) = match backend {
             Some(b) => {
-                let sync_tx = tx.clone();
-                let sync = crate::sync::worker::spawn(
-                    worker_store,
+                let sync_start = SyncStart {
+                    store_path: worker_store,
                     busy_timeout,
-                    b.client.clone(),
-                    std::sync::Arc::new(crate::clock::SystemClock),
-                    b.sync,
-                    Box::new(move |ev| {
-                        let _ = sync_tx.send(Msg::Sync(ev));
-                    }),
-                );
-                let sync = match sync {
-                    Ok(h) => Some(h),
-                    Err(e) => {
-                        tracing::error!(error = %e, "cannot start the sync worker");
-                        None
-                    }
+                    client: b.client.clone(),
+                    opts: b.sync,
+                    tx: tx.clone(),
                 };
                 let backend_tx = tx.clone();
                 let service = BackendService::new(b.client, move |ev| {
                     let _ = backend_tx.send(Msg::Backend(ev));
+                })
+                .with_vault(crate::vault::VaultOptions {
+                    keyring,
+                    offline_for: b.offline_for,
                 });
-                (Some(service), b.auto_sign_in, b.server, sync)
+                (
+                    Some(service),
+                    b.auto_sign_in,
+                    b.server,
+                    Some(sync_start),
+                    b.idle_lock,
+                )
             }
-            None => (None, None, None, None),
+            None => (None, None, None, None, None),
         };
         let demo = server.map(|s| DemoServer {
             state: s.state.clone(),
@@ -157,8 +198,10 @@ pub fn run(
             auto_sign_in,
             card,
             _scanner: scanner,
-            sync,
+            sync: std::cell::RefCell::new(None),
+            sync_start: std::cell::RefCell::new(sync_start),
             demo: std::cell::RefCell::new(demo),
+            idle_lock,
         };
         term::install_panic_hook();
         let mut tui = Tui::enter()?;
@@ -247,17 +290,46 @@ async fn event_loop(
         return Ok(());
     }
     draw(state, tui)?;
+    // The idle lock: measured from the last key or paste (service answers do not count).
+    let mut last_input = tokio::time::Instant::now();
+    let mut idle_sent = false;
     loop {
+        let idle_at = services
+            .idle_lock
+            .filter(|_| !idle_sent)
+            .map(|d| last_input + d);
+        let idle = async {
+            match idle_at {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
         let first = tokio::select! {
             msg = rx.recv() => msg.unwrap_or(Msg::Shutdown),
             _ = sigterm.recv() => Msg::Shutdown,
+            // A hang-up (the SSH session dropped) saves the draft and leaves: the keys
+            // go with the process, and the next session signs in again.
             _ = sighup.recv() => Msg::Shutdown,
             _ = sigint.recv() => Msg::Shutdown,
+            () = idle => {
+                idle_sent = true;
+                Msg::Idle
+            }
         };
+        if matches!(first, Msg::Key(_) | Msg::Paste(_)) {
+            last_input = tokio::time::Instant::now();
+            idle_sent = false;
+        }
         let mut quit = run_effects(update(state, first), tui, services, &tx)?;
         while !quit {
             match rx.try_recv() {
-                Ok(msg) => quit = run_effects(update(state, msg), tui, services, &tx)?,
+                Ok(msg) => {
+                    if matches!(msg, Msg::Key(_) | Msg::Paste(_)) {
+                        last_input = tokio::time::Instant::now();
+                        idle_sent = false;
+                    }
+                    quit = run_effects(update(state, msg), tui, services, &tx)?;
+                }
                 Err(_) => break,
             }
         }
@@ -305,8 +377,16 @@ fn run_effects(
                 }
             }
             Effect::Sync(cmd) => {
-                if let Some(s) = &services.sync {
+                if let Some(s) = services.sync.borrow().as_ref() {
                     s.send(cmd);
+                }
+            }
+            Effect::OpenStore(key) => {
+                if !services.store.send(StoreCmd::Open { key: key.clone() }) {
+                    tracing::error!("the store thread has stopped");
+                }
+                if let Some(start) = services.sync_start.borrow_mut().take() {
+                    *services.sync.borrow_mut() = start.start(key);
                 }
             }
             Effect::DemoBackend { on } => {

@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use super::{Failure, connect_backend};
+use super::Failure;
 use crate::api::PersonRef;
 use crate::config::Config;
 use crate::household::batch::{self, ChunkDone, Job};
 use crate::household::{self, Counts, MemberInput, MemberRow, MemberState};
 use crate::i18n::Lang;
 use crate::paths::Paths;
-use crate::store::Store;
 use crate::store::audit::{CheckKind, LookupAudit};
 
 /// Largest members file read.
@@ -241,17 +240,17 @@ pub fn verify(paths: &Paths, config: &Config, args: &VerifyArgs) -> Result<(), F
             )
         );
     }
-    let (backend, _, profile) = connect_backend(paths, config)?;
-    let credentials = match (&backend.auto_sign_in, &args.user) {
-        (Some(c), _) => c.clone(),
-        (None, Some(user)) => (user.clone(), super::population::read_password(lang)?),
-        (None, None) => return Err(Failure::usage(lang.t("cli.lookup_needs_user").to_owned())),
-    };
-    let mut store = Store::open(
-        &paths.store_file(&profile),
-        Duration::from_millis(config.store.busy_timeout_ms),
-    )
-    .map_err(|e| Failure::runtime(lang.f("cli.store_error", &[("error", &e)])))?;
+    let rt = super::unlock::runtime()?;
+    let opened = super::unlock::open(paths, config, args.user.as_ref(), &rt)?;
+    if let Some(e) = &opened.offline {
+        return Err(Failure::runtime(
+            lang.f("cli.sign_in_failed", &[("error", e)]),
+        ));
+    }
+    let official = opened.official.clone();
+    let client = opened.client.clone();
+    let backend = opened.backend;
+    let mut store = opened.store;
     let job = Arc::new(Job {
         head: PersonRef {
             id_number: head.to_owned(),
@@ -276,25 +275,11 @@ pub fn verify(paths: &Paths, config: &Config, args: &VerifyArgs) -> Result<(), F
         shown: String::new(),
     };
     let mut write_error: Option<Failure> = None;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(e.to_string()))?;
-    let client = backend.client.clone();
     let opts = batch::Options {
         concurrency: args.concurrency,
         ..batch::Options::default()
     };
     rt.block_on(async {
-        let official = match client.sign_in(&credentials.0, &credentials.1).await {
-            Ok(o) => o,
-            Err(e) => {
-                write_error = Some(Failure::runtime(
-                    lang.f("cli.sign_in_failed", &[("error", &e)]),
-                ));
-                return;
-            }
-        };
         let stop = cancel.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {

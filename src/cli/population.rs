@@ -4,15 +4,13 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
-use std::time::Duration;
 
-use super::{Failure, connect_backend, read_secret};
+use super::{Failure, read_secret};
 use crate::api::DocumentType;
 use crate::config::Config;
 use crate::dossier::population::{self, LookupInput, PopField};
 use crate::i18n::Lang;
 use crate::paths::Paths;
-use crate::store::Store;
 use crate::store::audit::{AuditEntry, CheckKind, LookupAudit};
 
 /// The arguments of `motcua lookup`.
@@ -58,17 +56,6 @@ pub enum ExportFormat {
     Csv,
 }
 
-/// The local store a command shares with the TUI: the demo's, or the configured
-/// backend's.
-fn open_store(paths: &Paths, config: &Config, profile: &str) -> Result<Store, Failure> {
-    let lang = config.ui.lang;
-    Store::open(
-        &paths.store_file(profile),
-        Duration::from_millis(config.store.busy_timeout_ms),
-    )
-    .map_err(|e| Failure::runtime(lang.f("cli.store_error", &[("error", &e)])))
-}
-
 /// `motcua lookup`.
 pub fn lookup(paths: &Paths, config: &Config, args: &LookupArgs) -> Result<(), Failure> {
     let lang = config.ui.lang;
@@ -99,27 +86,17 @@ pub fn lookup(paths: &Paths, config: &Config, args: &LookupArgs) -> Result<(), F
             .collect();
         return Err(Failure::usage(text.join("\n")));
     }
-    let (backend, mode, profile) = connect_backend(paths, config)?;
-    let credentials = match (&backend.auto_sign_in, &args.user) {
-        (Some(c), _) => c.clone(),
-        (None, Some(user)) => (user.clone(), read_password(lang)?),
-        (None, None) => return Err(Failure::usage(lang.t("cli.lookup_needs_user").to_owned())),
-    };
-    let _ = mode;
     let request = input.request(today, &args.procedure, args.dossier.clone());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(e.to_string()))?;
-    let client = backend.client.clone();
-    let (official, answer) = rt
-        .block_on(async {
-            let official = client.sign_in(&credentials.0, &credentials.1).await?;
-            let answer = client.lookup(&request).await;
-            Ok::<_, crate::api::client::ClientError>((official, answer))
-        })
-        .map_err(|e| Failure::runtime(lang.f("cli.sign_in_failed", &[("error", &e)])))?;
-    drop(credentials);
+    let rt = super::unlock::runtime()?;
+    let opened = super::unlock::open(paths, config, args.user.as_ref(), &rt)?;
+    if let Some(e) = &opened.offline {
+        return Err(Failure::runtime(
+            lang.f("cli.sign_in_failed", &[("error", e)]),
+        ));
+    }
+    let official = opened.official.clone();
+    let answer = rt.block_on(opened.client.lookup(&request));
+    let backend = opened.backend;
     let mut audit = LookupAudit {
         kind: CheckKind::Lookup,
         official: official.username.clone(),
@@ -137,7 +114,7 @@ pub fn lookup(paths: &Paths, config: &Config, args: &LookupArgs) -> Result<(), F
             .map(|r| crate::api::service::CheckAnswer::Lookup(Box::new(r))),
     );
     // The record is in the audit log before anything of it is printed.
-    let mut store = open_store(paths, config, &profile)?;
+    let mut store = opened.store;
     let entry = store
         .record_lookup(&audit, jiff::Timestamp::now())
         .map_err(|e| Failure::runtime(lang.f("cli.audit_failed", &[("error", &e)])))?;
@@ -202,16 +179,15 @@ pub fn export(
     paths: &Paths,
     config: &Config,
     citizen: &str,
-    format: ExportFormat,
-    output: Option<&Path>,
+    (format, output): (ExportFormat, Option<&Path>),
+    user: Option<&String>,
 ) -> Result<(), Failure> {
     let lang = config.ui.lang;
     let citizen = citizen.trim();
     if citizen.is_empty() || !citizen.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(Failure::usage(lang.t("cli.audit_bad_citizen").to_owned()));
     }
-    let profile = super::store_profile(config);
-    let store = open_store(paths, config, &profile)?;
+    let store = super::unlock::open(paths, config, user, &super::unlock::runtime()?)?.store;
     let entries = store
         .citizen_history(citizen)
         .map_err(|e| Failure::runtime(lang.f("cli.store_error", &[("error", &e)])))?;
@@ -245,10 +221,14 @@ pub fn export(
 }
 
 /// `motcua audit verify`: walks the audit log's hash chain.
-pub fn verify_chain(paths: &Paths, config: &Config, json: bool) -> Result<(), Failure> {
+pub fn verify_chain(
+    paths: &Paths,
+    config: &Config,
+    json: bool,
+    user: Option<&String>,
+) -> Result<(), Failure> {
     let lang = config.ui.lang;
-    let profile = super::store_profile(config);
-    let store = open_store(paths, config, &profile)?;
+    let store = super::unlock::open(paths, config, user, &super::unlock::runtime()?)?.store;
     let report = store
         .verify_audit_chain()
         .map_err(|e| Failure::runtime(lang.f("cli.store_error", &[("error", &e)])))?;

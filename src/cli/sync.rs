@@ -3,12 +3,9 @@
 //! and (for tests and benchmarks) synthetic dossiers taken in as the desk would.
 
 use std::io::Write;
-use std::sync::Arc;
-use std::time::Duration;
 
-use super::population::read_password;
-use super::{Failure, connect_backend, store_profile};
-use crate::api::client::Client;
+use super::Failure;
+use super::unlock::{self, runtime};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::i18n::Lang;
@@ -47,6 +44,8 @@ pub enum SyncCommand {
         /// List this many items at most.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        #[arg(long, value_name = "USERNAME")]
+        user: Option<String>,
     },
     /// Compare each day's dossiers (count and id hash) with the server's digest.
     Verify {
@@ -62,6 +61,8 @@ pub enum SyncCommand {
         /// Every parked item.
         #[arg(long, conflicts_with = "id")]
         all: bool,
+        #[arg(long, value_name = "USERNAME")]
+        user: Option<String>,
     },
     /// Tests and benchmarks: take in COUNT synthetic dossiers as the desk would,
     /// printing each id once it is saved (and so acknowledged to the official).
@@ -87,9 +88,13 @@ pub enum SyncCommand {
 pub fn run(paths: &Paths, config: &Config, args: &SyncArgs) -> Result<(), Failure> {
     match &args.command {
         None => sync_once(paths, config, args),
-        Some(SyncCommand::Status { json, limit }) => status(paths, config, *json, *limit),
+        Some(SyncCommand::Status { json, limit, user }) => {
+            status(paths, config, *json, *limit, user.as_ref())
+        }
         Some(SyncCommand::Verify { json, user }) => verify(paths, config, *json, user.as_ref()),
-        Some(SyncCommand::Retry { id, all }) => retry(paths, config, id.as_deref(), *all),
+        Some(SyncCommand::Retry { id, all, user }) => {
+            retry(paths, config, id.as_deref(), *all, user.as_ref())
+        }
         Some(SyncCommand::Load {
             count,
             procedure,
@@ -110,62 +115,6 @@ pub fn run(paths: &Paths, config: &Config, args: &SyncArgs) -> Result<(), Failur
     }
 }
 
-fn open_store(paths: &Paths, config: &Config) -> Result<Store, Failure> {
-    let lang = config.ui.lang;
-    Store::open(
-        &paths.store_file(&store_profile(config)),
-        Duration::from_millis(config.store.busy_timeout_ms),
-    )
-    .map_err(|e| Failure::runtime(lang.f("cli.store_error", &[("error", &e)])))
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(e.to_string()))
-}
-
-/// The backend, signed in. A sign-in that cannot reach the backend is not an error:
-/// the pass then reports the queue as left, offline (`None`).
-struct Session {
-    /// Keeps the embedded demo server running.
-    _backend: crate::app::runtime::Backend,
-    client: Arc<Client>,
-    signed_in: Result<(), crate::api::client::ClientError>,
-}
-
-fn sign_in(
-    paths: &Paths,
-    config: &Config,
-    user: Option<&String>,
-    rt: &tokio::runtime::Runtime,
-) -> Result<Session, Failure> {
-    let lang = config.ui.lang;
-    let (backend, _, _) = connect_backend(paths, config)?;
-    let credentials = match (&backend.auto_sign_in, user) {
-        (Some(c), _) => c.clone(),
-        (None, Some(user)) => (user.clone(), read_password(lang)?),
-        (None, None) => return Err(Failure::usage(lang.t("cli.lookup_needs_user").to_owned())),
-    };
-    let client = backend.client.clone();
-    let signed_in = rt
-        .block_on(client.sign_in(&credentials.0, &credentials.1))
-        .map(|_| ());
-    if let Err(e) = &signed_in
-        && e.class() != crate::api::client::ErrorClass::Offline
-    {
-        return Err(Failure::runtime(
-            lang.f("cli.sign_in_failed", &[("error", &e)]),
-        ));
-    }
-    Ok(Session {
-        _backend: backend,
-        client,
-        signed_in,
-    })
-}
-
 fn offline_report(store: &Store, error: String) -> Result<Report, crate::store::StoreError> {
     Ok(Report {
         requests: 0,
@@ -183,19 +132,19 @@ fn offline_report(store: &Store, error: String) -> Result<Report, crate::store::
 fn sync_once(paths: &Paths, config: &Config, args: &SyncArgs) -> Result<(), Failure> {
     let lang = config.ui.lang;
     let rt = runtime()?;
-    let session = sign_in(paths, config, args.user.as_ref(), &rt)?;
-    let mut store = open_store(paths, config)?;
-    let report = match &session.signed_in {
-        Ok(()) => rt.block_on(run_once(
+    let opened = unlock::open(paths, config, args.user.as_ref(), &rt)?;
+    let mut store = opened.store;
+    let report = match &opened.offline {
+        None => rt.block_on(run_once(
             &mut store,
-            &session.client,
+            &opened.client,
             &SystemClock,
             PassOptions {
                 batch: args.batch,
                 pull: true,
             },
         )),
-        Err(e) => offline_report(&store, e.to_string())
+        Some(e) => offline_report(&store, e.to_string())
             .map_err(|e| Failure::runtime(lang.f("cli.store_error", &[("error", &e)])))?,
     };
     let parked = store
@@ -320,9 +269,15 @@ fn left(lang: Lang, pending: usize, parked: usize) -> Result<(), Failure> {
 }
 
 /// `motcua sync status`.
-fn status(paths: &Paths, config: &Config, json: bool, limit: usize) -> Result<(), Failure> {
+fn status(
+    paths: &Paths,
+    config: &Config,
+    json: bool,
+    limit: usize,
+    user: Option<&String>,
+) -> Result<(), Failure> {
     let lang = config.ui.lang;
-    let store = open_store(paths, config)?;
+    let store = unlock::open(paths, config, user, &runtime()?)?.store;
     let err =
         |e: crate::store::StoreError| Failure::runtime(lang.f("cli.store_error", &[("error", &e)]));
     let summary = store.sync_summary().map_err(err)?;
@@ -369,9 +324,15 @@ fn status(paths: &Paths, config: &Config, json: bool, limit: usize) -> Result<()
 }
 
 /// `motcua sync retry`.
-fn retry(paths: &Paths, config: &Config, id: Option<&str>, all: bool) -> Result<(), Failure> {
+fn retry(
+    paths: &Paths,
+    config: &Config,
+    id: Option<&str>,
+    all: bool,
+    user: Option<&String>,
+) -> Result<(), Failure> {
     let lang = config.ui.lang;
-    let mut store = open_store(paths, config)?;
+    let mut store = unlock::open(paths, config, user, &runtime()?)?.store;
     let now = SystemClock.now();
     let err =
         |e: crate::store::StoreError| Failure::runtime(lang.f("cli.store_error", &[("error", &e)]));
@@ -410,21 +371,20 @@ fn verify(
 ) -> Result<(), Failure> {
     let lang = config.ui.lang;
     let rt = runtime()?;
-    let session = sign_in(paths, config, user, &rt)?;
-    if let Err(e) = &session.signed_in {
+    let opened = unlock::open(paths, config, user, &rt)?;
+    if let Some(e) = &opened.offline {
         return Err(Failure::runtime(
             lang.f("sync.stop.offline", &[("error", e)]),
         ));
     }
-    let store = open_store(paths, config)?;
-    let days = store
+    let days = opened
+        .store
         .dossier_days()
         .map_err(|e| Failure::runtime(lang.f("cli.store_error", &[("error", &e)])))?;
-    drop(store);
     let mut checks = Vec::new();
     for d in days {
         let digest = rt
-            .block_on(session.client.digest(&d.day))
+            .block_on(opened.client.digest(&d.day))
             .map_err(|e| Failure::runtime(lang.f("sync.stop.offline", &[("error", &e)])))?;
         let same =
             digest.count == d.ids.len() as u64 && digest.id_hash == crate::api::id_hash(&d.ids);
@@ -502,12 +462,11 @@ struct Load {
 fn load(paths: &Paths, config: &Config, args: &Load) -> Result<(), Failure> {
     let lang = config.ui.lang;
     let rt = runtime()?;
-    let session = if args.sync_every > 0 {
-        Some(sign_in(paths, config, args.user.as_ref(), &rt)?)
-    } else {
-        None
-    };
-    let mut store = open_store(paths, config)?;
+    let opened = unlock::open(paths, config, args.user.as_ref(), &rt)?;
+    let client = opened.client.clone();
+    let online = opened.offline.is_none();
+    let official = opened.official.username.clone();
+    let mut store = opened.store;
     let err =
         |e: crate::store::StoreError| Failure::runtime(lang.f("cli.store_error", &[("error", &e)]));
     let info =
@@ -537,10 +496,6 @@ fn load(paths: &Paths, config: &Config, args: &Load) -> Result<(), Failure> {
                 })?
             }
         };
-    let official = session
-        .as_ref()
-        .and_then(|s| s.client.official())
-        .map_or_else(|| "load".to_owned(), |o| o.username);
     let mut dice = crate::rng::SplitMix64(args.seed);
     let mut out = std::io::stdout().lock();
     for i in 0..args.count {
@@ -561,14 +516,10 @@ fn load(paths: &Paths, config: &Config, args: &Load) -> Result<(), Failure> {
         )
         .and_then(|()| out.flush())
         .map_err(|e| Failure::runtime(e.to_string()))?;
-        if let Some(s) = &session
-            && args.sync_every > 0
-            && (i + 1) % args.sync_every == 0
-            && s.signed_in.is_ok()
-        {
+        if args.sync_every > 0 && (i + 1) % args.sync_every == 0 && online {
             let r = rt.block_on(run_once(
                 &mut store,
-                &s.client,
+                &client,
                 &SystemClock,
                 PassOptions::default(),
             ));

@@ -8,6 +8,7 @@ pub mod check;
 pub mod dossiers;
 pub mod household;
 pub mod intake;
+pub mod lock;
 pub mod procedures;
 pub mod sign_in;
 pub mod sync;

@@ -29,9 +29,11 @@ use crate::server::storage::{OfficialRow, Storage};
 /// The default listening address of `motcua serve`.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
 
-/// The demo official's account (the in-process demo signs in with a fresh random
-/// password each start).
+/// The demo official's account. The in-process demo signs in by itself; its password
+/// is fixed and shown on the demo's lock screen (it guards demo data only, on a
+/// loopback port).
 pub const DEMO_USERNAME: &str = "demo";
+pub const DEMO_PASSWORD: &str = "demo-motcua";
 pub const DEMO_FULL_NAME: &str = "Cán bộ Một Cửa (demo)";
 pub const DEMO_UNIT: &str = "000.00.92.H55";
 

@@ -250,6 +250,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/households/verify-members"),
     ("POST", "/v1/citizens/digital-identity"),
     ("POST", "/v1/dossier-codes/reservations"),
+    ("POST", "/v1/devices/key"),
     ("POST", "/v1/sync/batches"),
     ("GET", "/v1/changes"),
     ("GET", "/v1/dossiers/digest"),
@@ -277,6 +278,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/households/verify-members", post(verify_members))
         .route("/v1/citizens/digital-identity", post(digital_identity))
         .route("/v1/dossier-codes/reservations", post(reserve_codes))
+        .route("/v1/devices/key", post(device_key))
         .route("/v1/sync/batches", post(sync_batch))
         .route("/v1/changes", get(changes))
         .route("/v1/dossiers/digest", get(digest));
@@ -965,6 +967,31 @@ async fn digital_identity(
 // ---------------------------------------------------------------------------
 // Dossier codes, sync, changes, digest
 // ---------------------------------------------------------------------------
+
+/// `POST /v1/devices/key`: the store key of the caller's device.
+async fn device_key(
+    State(state): State<Arc<AppState>>,
+    Authed(official): Authed,
+    Body(req): Body<crate::api::DeviceKeyRequest>,
+) -> Answer<crate::api::DeviceKeyResponse> {
+    if !crate::api::device_id_ok(&req.device_id) {
+        return Err(Failure::fields(vec![field(
+            "device_id",
+            "format",
+            "Mã thiết bị phải gồm 1–64 chữ cái, chữ số hoặc dấu gạch ngang.",
+        )]));
+    }
+    let storage = state.storage.clone();
+    let device = req.device_id.clone();
+    let who = official.username.clone();
+    let now = state.now().as_second();
+    let key = blocking(move || storage.device_key(&device, &who, now)).await?;
+    tracing::info!(device = %req.device_id, official = %official.username, "device key released");
+    Ok(Json(crate::api::DeviceKeyResponse {
+        device_id: req.device_id,
+        key: crate::api::hex(&key),
+    }))
+}
 
 async fn reserve_codes(
     State(state): State<Arc<AppState>>,

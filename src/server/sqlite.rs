@@ -123,6 +123,13 @@ const MIGRATIONS: &[&str] = &[
         dossier_id     TEXT,
         detail         TEXT NOT NULL
     ) STRICT;",
+    // 3: each device's store key, released to signed-in officials.
+    "CREATE TABLE device_key (
+        device_id  TEXT PRIMARY KEY NOT NULL,
+        key        BLOB NOT NULL CHECK (length(key) = 32),
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL
+    ) STRICT;",
 ];
 
 /// SQLite storage for the reference backend.
@@ -531,6 +538,27 @@ impl Storage for SqliteStorage {
                 params![a.at_ms, a.official, a.kind, a.id_number, a.procedure_code, a.dossier_code, a.found],
             )?;
             Ok(format!("L{:08}", c.last_insert_rowid()))
+        })
+    }
+
+    fn device_key(&self, device_id: &str, official: &str, now: i64) -> StorageResult<[u8; 32]> {
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh).map_err(|e| StorageError(e.to_string()))?;
+        self.write(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO device_key (device_id, key, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (device_id) DO NOTHING",
+                params![device_id, fresh.as_slice(), now, official],
+            )?;
+            let key: Vec<u8> = tx.query_row(
+                "SELECT key FROM device_key WHERE device_id = ?1",
+                params![device_id],
+                |r| r.get(0),
+            )?;
+            tx.commit()?;
+            key.try_into()
+                .map_err(|_| StorageError("a stored device key is not 32 bytes".into()))
         })
     }
 

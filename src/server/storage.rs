@@ -132,6 +132,11 @@ pub trait Storage: Send + Sync + 'static {
     /// Records a lookup; returns its id.
     fn record_lookup(&self, audit: &LookupAudit) -> StorageResult<String>;
 
+    // --- devices ----------------------------------------------------------------
+    /// The store key of `device_id`, made (random, 32 bytes) on the first call for that
+    /// device, by `official` at `now` (Unix seconds).
+    fn device_key(&self, device_id: &str, official: &str, now: i64) -> StorageResult<[u8; 32]>;
+
     // --- dossiers -------------------------------------------------------------
     /// Reserves `count` consecutive numbers of the unit's daily counter for `day`
     /// (`yyMMdd`); returns the first.

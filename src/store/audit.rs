@@ -370,6 +370,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(
             &dir.path().join("t.sqlite3"),
+            &crate::store::test_key(),
             std::time::Duration::from_secs(1),
         )
         .unwrap();

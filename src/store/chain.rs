@@ -236,7 +236,12 @@ mod tests {
 
     fn store_with_records(n: usize) -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(&dir.path().join("s.db"), Duration::from_secs(1)).unwrap();
+        let mut s = Store::open(
+            &dir.path().join("s.db"),
+            &crate::store::test_key(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
         for i in 0..n {
             let a = LookupAudit {
                 kind: CheckKind::Lookup,
@@ -370,13 +375,13 @@ mod tests {
                 .unwrap();
             }
         }
-        let s = Store::open(&path, Duration::from_secs(1)).unwrap();
+        let s = Store::open(&path, &crate::store::test_key(), Duration::from_secs(1)).unwrap();
         let r = s.verify_audit_chain().unwrap();
         assert_eq!((r.links, r.first_broken), (2, None));
         assert_eq!(nth_id(&s, 1), "r1");
         drop(s);
         // Opening again links nothing more (a record slipped in later stays unlinked).
-        let s = Store::open(&path, Duration::from_secs(1)).unwrap();
+        let s = Store::open(&path, &crate::store::test_key(), Duration::from_secs(1)).unwrap();
         assert_eq!(s.verify_audit_chain().unwrap().links, 2);
     }
 }

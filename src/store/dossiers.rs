@@ -556,7 +556,12 @@ mod tests {
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let s = Store::open(&dir.path().join("s.db"), Duration::from_secs(1)).unwrap();
+        let s = Store::open(
+            &dir.path().join("s.db"),
+            &crate::store::test_key(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
         (dir, s)
     }
 

@@ -1,7 +1,9 @@
 //! The local store: one SQLite file per profile, owned by one thread (see `service`).
 //!
 //! WAL journal, `synchronous=FULL`, a busy timeout and foreign keys on every connection;
-//! versioned migrations kept in `PRAGMA user_version`.
+//! versioned migrations kept in `PRAGMA user_version`. The store is encrypted with
+//! SQLCipher under the device key (`crate::vault`): pages, WAL and (in memory) temp
+//! tables alike; a plaintext store left by an older version is encrypted once, in place.
 
 pub mod audit;
 pub mod chain;
@@ -81,6 +83,10 @@ pub enum StoreError {
     },
     #[error("a value in the store is out of range: {0}")]
     Corrupt(String),
+    #[error("the store {} does not open with this device's key (or is not a motcua store)", path.display())]
+    WrongKey { path: PathBuf },
+    #[error("cannot encrypt the plaintext store {}: {detail}", path.display())]
+    Encrypt { path: PathBuf, detail: String },
 }
 
 impl StoreError {
@@ -94,6 +100,114 @@ impl StoreError {
 /// Opens (creating the file and its folder if needed) a SQLite database the way every
 /// motcua database is opened: WAL, `synchronous=FULL`, a busy timeout, foreign keys.
 pub(crate) fn open_sqlite(path: &Path, busy_timeout: Duration) -> Result<Connection, StoreError> {
+    open_keyed(path, busy_timeout, None)
+}
+
+/// The first 16 bytes of every plaintext SQLite file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Whether `path` is a plaintext SQLite file (an encrypted one starts with random salt).
+fn is_plaintext(path: &Path) -> Result<bool, StoreError> {
+    let mut head = [0u8; 16];
+    let read =
+        std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head));
+    match read {
+        Ok(()) => Ok(&head == SQLITE_HEADER),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::UnexpectedEof
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(StoreError::Encrypt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// SQLCipher logs warnings to stderr by default, which would land on the official's
+/// screen (and could name the file): its log is turned off on every connection.
+fn quiet_cipher_log(conn: &Connection) -> Result<(), StoreError> {
+    conn.query_row("PRAGMA cipher_log = off", [], |_| Ok(()))?;
+    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
+    Ok(())
+}
+
+/// Encrypts a plaintext store in place: everything is exported into a new encrypted
+/// file beside it, which then replaces the plaintext one with one rename (a crash before
+/// the rename leaves the plaintext store whole, and the next open starts again).
+fn encrypt_in_place(
+    path: &Path,
+    key: &crate::vault::StoreKey,
+    busy_timeout: Duration,
+) -> Result<(), StoreError> {
+    let failed = |detail: String| StoreError::Encrypt {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".encrypting");
+    let tmp = PathBuf::from(tmp);
+    for leftover in [tmp.clone(), with_suffix(&tmp, "-journal")] {
+        match std::fs::remove_file(&leftover) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(failed(e.to_string())),
+        }
+    }
+    {
+        let plain = open_keyed(path, busy_timeout, None)?;
+        plain.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let version: u32 = plain.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tmp_text = tmp
+            .to_str()
+            .ok_or_else(|| failed("the path is not UTF-8".into()))?;
+        plain.execute(
+            "ATTACH DATABASE ?1 AS encrypted KEY ?2",
+            params![tmp_text, key.sqlcipher_value().as_str()],
+        )?;
+        plain.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+        plain.pragma_update(Some("encrypted"), "user_version", version)?;
+        plain.execute("DETACH DATABASE encrypted", [])?;
+        plain.pragma_update(None, "journal_mode", "DELETE")?;
+    }
+    let finish = || -> std::io::Result<()> {
+        crate::hardening::private_file(&tmp)?;
+        std::fs::File::open(&tmp)?.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        if let Some(dir) = path.parent() {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        for stale in ["-wal", "-shm", "-journal"] {
+            match std::fs::remove_file(with_suffix(path, stale)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    };
+    finish().map_err(|e| failed(e.to_string()))?;
+    tracing::info!(path = %path.display(), "the plaintext store was encrypted");
+    Ok(())
+}
+
+/// `path` with `suffix` appended to its file name (`x.db` + `-wal`).
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// [`open_sqlite`], keyed with `key` first when given (SQLCipher), checked to open.
+pub fn open_keyed(
+    path: &Path,
+    busy_timeout: Duration,
+    key: Option<&crate::vault::StoreKey>,
+) -> Result<Connection, StoreError> {
     if let Some(dir) = path.parent() {
         crate::hardening::private_dir(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_path_buf(),
@@ -106,7 +220,22 @@ pub(crate) fn open_sqlite(path: &Path, busy_timeout: Duration) -> Result<Connect
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    quiet_cipher_log(&conn)?;
+    if let Some(key) = key {
+        conn.pragma_update(None, "key", key.sqlcipher_value().as_str())?;
+        // Temporary tables and indices stay in memory, never in a plaintext temp file.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+    }
     conn.busy_timeout(busy_timeout)?;
+    // The first read tells a wrong key (or a file that is not a database).
+    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+        return Err(match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongKey {
+                path: path.to_path_buf(),
+            },
+            _ => e.into(),
+        });
+    }
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     // The file, its WAL and its shared memory: the official's account only (SQLite
@@ -223,9 +352,18 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store file and brings its schema up to date.
-    pub fn open(path: &Path, busy_timeout: Duration) -> Result<Self, StoreError> {
-        let mut conn = open_sqlite(path, busy_timeout)?;
+    /// Opens (creating if needed) the store file, encrypted under `key`, and brings its
+    /// schema up to date. A plaintext store (from before encryption) is encrypted first;
+    /// the app never works on a plaintext store.
+    pub fn open(
+        path: &Path,
+        key: &crate::vault::StoreKey,
+        busy_timeout: Duration,
+    ) -> Result<Self, StoreError> {
+        if is_plaintext(path)? {
+            encrypt_in_place(path, key, busy_timeout)?;
+        }
+        let mut conn = open_keyed(path, busy_timeout, Some(key))?;
         let before: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         migrate(&mut conn, MIGRATIONS, path)?;
         if before > 0 && before < chain::CHAIN_VERSION {
@@ -409,6 +547,12 @@ impl Store {
     }
 }
 
+/// The key unit tests open their stores with.
+#[cfg(test)]
+pub(crate) fn test_key() -> crate::vault::StoreKey {
+    crate::vault::StoreKey::from_bytes([7; crate::vault::KEY_LEN])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,7 +575,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a/b/motcua.db");
         {
-            let s = Store::open(&path, Duration::from_secs(1)).unwrap();
+            let s = Store::open(&path, &crate::store::test_key(), Duration::from_secs(1)).unwrap();
             assert_eq!(s.user_version().unwrap(), schema_version());
             let mode: String = s
                 .conn
@@ -450,7 +594,7 @@ mod tests {
             assert_eq!(fk, 1);
             s.set_meta("k", "v").unwrap();
         }
-        let s = Store::open(&path, Duration::from_secs(1)).unwrap();
+        let s = Store::open(&path, &crate::store::test_key(), Duration::from_secs(1)).unwrap();
         assert_eq!(s.meta("k").unwrap().as_deref(), Some("v"));
     }
 
@@ -462,14 +606,19 @@ mod tests {
             let c = Connection::open(&path).unwrap();
             c.pragma_update(None, "user_version", 999).unwrap();
         }
-        let e = Store::open(&path, Duration::from_secs(1)).unwrap_err();
+        let e = Store::open(&path, &crate::store::test_key(), Duration::from_secs(1)).unwrap_err();
         assert!(matches!(e, StoreError::TooNew { found: 999, .. }), "{e}");
     }
 
     #[test]
     fn catalogue_round_trips_in_order_and_replaces() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(&dir.path().join("m.db"), Duration::from_secs(1)).unwrap();
+        let mut s = Store::open(
+            &dir.path().join("m.db"),
+            &crate::store::test_key(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
         let a = vec![
             proc("2", "Thủ tục B", "Thư viện"),
             proc("1", "Thủ tục A", "Thuế"),
@@ -521,7 +670,12 @@ mod tests {
             procedure: name.map(|n| record(code, n)),
         };
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(&dir.path().join("m.db"), Duration::from_secs(1)).unwrap();
+        let mut s = Store::open(
+            &dir.path().join("m.db"),
+            &crate::store::test_key(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
         s.apply_catalogue_changes(
             &[
                 change("1", Some("Đăng ký khai sinh")),
@@ -563,12 +717,91 @@ mod tests {
     #[test]
     fn failed_import_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(&dir.path().join("m.db"), Duration::from_secs(1)).unwrap();
+        let mut s = Store::open(
+            &dir.path().join("m.db"),
+            &crate::store::test_key(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
         let a = vec![proc("1", "A", "F")];
         s.replace_catalogue(&a).unwrap();
         // Duplicate codes violate the primary key half-way through: nothing may land.
         let bad = vec![proc("7", "X", "F"), proc("7", "Y", "F")];
         assert!(s.replace_catalogue(&bad).is_err());
         assert_eq!(s.procedures().unwrap(), a);
+    }
+    /// Every byte of the store's files on disk.
+    fn disk_bytes(path: &Path) -> Vec<u8> {
+        let mut all = Vec::new();
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            if let Ok(b) = std::fs::read(with_suffix(path, suffix)) {
+                all.extend(b);
+            }
+        }
+        all
+    }
+
+    fn contains(hay: &[u8], needle: &str) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    #[test]
+    fn nothing_readable_reaches_the_disk_and_a_wrong_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("motcua.db");
+        let name = "Nguyễn Thị Bích Ngọc";
+        {
+            let mut s = Store::open(&path, &test_key(), Duration::from_secs(1)).unwrap();
+            s.replace_catalogue(&[proc("1", name, "Hộ tịch")]).unwrap();
+            s.set_meta("note", name).unwrap();
+            let bytes = disk_bytes(&path);
+            assert!(bytes.len() > 4096, "the WAL holds the writes");
+            assert!(!contains(&bytes, name), "a name in the clear while open");
+            assert!(!contains(&bytes, "CREATE TABLE"), "schema in the clear");
+        }
+        let bytes = disk_bytes(&path);
+        assert!(!contains(&bytes, name));
+        assert!(!bytes.starts_with(SQLITE_HEADER));
+        let other = crate::vault::StoreKey::from_bytes([8; crate::vault::KEY_LEN]);
+        let e = Store::open(&path, &other, Duration::from_secs(1)).unwrap_err();
+        assert!(matches!(e, StoreError::WrongKey { .. }), "{e}");
+        let s = Store::open(&path, &test_key(), Duration::from_secs(1)).unwrap();
+        assert_eq!(s.meta("note").unwrap().as_deref(), Some(name));
+    }
+
+    #[test]
+    fn a_plaintext_store_is_encrypted_in_place_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("motcua.db");
+        let name = "Trần Văn Khánh";
+        {
+            // A store as the previous version left it: plaintext, schema 5, in WAL.
+            let mut c = open_sqlite(&path, Duration::from_secs(1)).unwrap();
+            migrate(&mut c, &MIGRATIONS[..5], &path).unwrap();
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('who', ?1)",
+                params![name],
+            )
+            .unwrap();
+        }
+        assert!(std::fs::read(&path).unwrap().starts_with(SQLITE_HEADER));
+        // A leftover of an interrupted earlier attempt is thrown away, not trusted.
+        std::fs::write(with_suffix(&path, ".encrypting"), b"half").unwrap();
+        {
+            let s = Store::open(&path, &test_key(), Duration::from_secs(1)).unwrap();
+            assert_eq!(s.meta("who").unwrap().as_deref(), Some(name));
+            assert_eq!(s.user_version().unwrap(), schema_version());
+        }
+        assert!(!with_suffix(&path, ".encrypting").exists());
+        let bytes = disk_bytes(&path);
+        assert!(!bytes.starts_with(SQLITE_HEADER));
+        assert!(!contains(&bytes, name));
+        let s = Store::open(&path, &test_key(), Duration::from_secs(1)).unwrap();
+        assert_eq!(s.meta("who").unwrap().as_deref(), Some(name));
+        let mode = {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777
+        };
+        assert_eq!(mode, 0o600);
     }
 }

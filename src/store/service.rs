@@ -21,6 +21,9 @@ use crate::dossier::{Days, Dossier, DossierRow};
 /// A command for the store thread. `req` ties the answer to the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreCmd {
+    /// Open the store with its key (once an official has signed in); every other
+    /// command before it is answered as failed. Opening again does nothing.
+    Open { key: crate::vault::StoreKey },
     /// Read the catalogue; when `seed_if_empty` is given and the catalogue is empty, put
     /// those procedures in first (the demo's sample catalogue).
     LoadCatalogue {
@@ -217,6 +220,9 @@ pub struct StoreService {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// The answer to a command sent before the store was opened.
+const LOCKED: &str = "kho dữ liệu chưa mở — cần đăng nhập / the store is not open: sign in first";
+
 /// A store error as the UI shows it (a full disk said first: it cannot be logged).
 fn message(e: &super::StoreError) -> String {
     tracing::error!(error = %e, "store");
@@ -240,11 +246,17 @@ impl StoreService {
         let thread = std::thread::Builder::new()
             .name("store".into())
             .spawn(move || {
-                let mut store = Store::open(&path, busy_timeout).map_err(|e| {
-                    tracing::error!(error = %e, "cannot open the store");
-                    e.to_string()
-                });
+                let mut store: Result<Store, String> = Err(LOCKED.to_owned());
                 for cmd in rx {
+                    if let StoreCmd::Open { key } = cmd {
+                        if store.is_err() {
+                            store = Store::open(&path, &key, busy_timeout).map_err(|e| {
+                                tracing::error!(error = %e, "cannot open the store");
+                                e.to_string()
+                            });
+                        }
+                        continue;
+                    }
                     if let Some(event) = handle(&mut store, cmd, clock.as_ref()) {
                         reply(event);
                     }
@@ -291,6 +303,7 @@ fn handle(
     };
     let now = clock.now();
     Some(match cmd {
+        StoreCmd::Open { .. } => return None,
         StoreCmd::LoadCatalogue { req, seed_if_empty } => {
             let result = load_catalogue(s, seed_if_empty);
             catalogue_event(s, req, result)
@@ -573,7 +586,8 @@ fn failed(cmd: StoreCmd, e: &str) -> Option<StoreEvent> {
             result: read_members(&path),
         },
 
-        StoreCmd::CloseDraft { .. }
+        StoreCmd::Open { .. }
+        | StoreCmd::CloseDraft { .. }
         | StoreCmd::DiscardDraft { .. }
         | StoreCmd::AddCodes(_)
         | StoreCmd::CountCodes { .. }
@@ -645,7 +659,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         {
-            let s = super::super::Store::open(&path, Duration::from_secs(1)).unwrap();
+            let s =
+                super::super::Store::open(&path, &crate::store::test_key(), Duration::from_secs(1))
+                    .unwrap();
             s.conn
                 .execute(
                     "INSERT INTO dossier (id, procedure_code, procedure_name, received_at,
@@ -666,6 +682,9 @@ mod tests {
             },
         )
         .unwrap();
+        assert!(svc.send(StoreCmd::Open {
+            key: crate::store::test_key()
+        }));
         assert!(svc.send(StoreCmd::Recover { req: 7 }));
         let StoreEvent::Recovered {
             req,
@@ -681,7 +700,8 @@ mod tests {
         assert!(problem.is_some_and(|p| p.contains("dossier body")));
         drop(svc);
         // The draft is kept as it was.
-        let s = super::super::Store::open(&path, Duration::from_secs(1)).unwrap();
+        let s = super::super::Store::open(&path, &crate::store::test_key(), Duration::from_secs(1))
+            .unwrap();
         let kept: String = s
             .conn
             .query_row("SELECT draft FROM dossier WHERE id = 'd1'", [], |r| {
@@ -705,6 +725,21 @@ mod tests {
         )
         .unwrap();
         let sample = crate::catalogue::sample();
+        // Before the key: answered as failed, nothing created.
+        assert!(svc.send(StoreCmd::LoadCatalogue {
+            req: 0,
+            seed_if_empty: Some(sample.clone())
+        }));
+        let StoreEvent::Catalogue { req: 0, result, .. } =
+            rx.recv_timeout(Duration::from_secs(10)).unwrap()
+        else {
+            panic!("not a catalogue answer")
+        };
+        assert!(result.unwrap_err().contains("sign in first"));
+        assert!(!dir.path().join("s.db").exists());
+        assert!(svc.send(StoreCmd::Open {
+            key: crate::store::test_key()
+        }));
         assert!(svc.send(StoreCmd::LoadCatalogue {
             req: 1,
             seed_if_empty: Some(sample.clone())
@@ -748,6 +783,9 @@ mod tests {
             },
         )
         .unwrap();
+        svc.send(StoreCmd::Open {
+            key: crate::store::test_key(),
+        });
         svc.send(StoreCmd::LoadCatalogue {
             req: 9,
             seed_if_empty: None,

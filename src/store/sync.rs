@@ -685,7 +685,12 @@ mod tests {
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let s = Store::open(&dir.path().join("s.sqlite3"), Duration::from_secs(1)).unwrap();
+        let s = Store::open(
+            &dir.path().join("s.sqlite3"),
+            &crate::store::test_key(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
         (dir, s)
     }
 

@@ -117,6 +117,7 @@ impl Drop for SyncHandle {
 /// Starts the worker on its own thread.
 pub fn spawn(
     store_path: std::path::PathBuf,
+    key: crate::vault::StoreKey,
     busy_timeout: Duration,
     client: Arc<Client>,
     clock: Arc<dyn Clock>,
@@ -144,7 +145,9 @@ pub fn spawn(
                     return;
                 }
             };
-            let store = match Store::open(&store_path, busy_timeout) {
+            let opened = Store::open(&store_path, &key, busy_timeout);
+            drop(key);
+            let store = match opened {
                 Ok(s) => s,
                 Err(e) => {
                     tracing::error!(error = %e, "sync: cannot open the store");
