@@ -95,7 +95,11 @@ impl Session {
     }
 
     fn wait_for(&self, what: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        self.wait_for_within(what, Duration::from_secs(30))
+    }
+
+    fn wait_for_within(&self, what: &str, limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let s = self.screen();
             if s.contains(what) {
@@ -669,6 +673,41 @@ fn offline_intake_waits_then_drains_when_the_demo_backend_returns() {
         screen.contains("đã gửi     hồ sơ    000.00.92.H55-"),
         "{screen}"
     );
+    s.send("q");
+    assert!(s.wait_exit().success());
+}
+
+/// The idle lock, for real: with `idle_lock_min = 1` the screen locks a minute after the
+/// last key while a name is half typed; the lock shows nothing of the form; a wrong
+/// password is refused; the right one brings the form back with the name as it was.
+#[test]
+fn an_idle_session_locks_and_the_password_brings_the_form_back() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[security]\nidle_lock_min = 1\n",
+    )
+    .unwrap();
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_for("thủ tục");
+    s.send("/thu vien");
+    s.wait_for(&format!("{}/", thu_vien_matches()));
+    s.send("\r");
+    std::thread::sleep(Duration::from_millis(200));
+    s.send("\r");
+    s.wait_for("Họ tên *");
+    s.send("Lê Văn Khóa Màn");
+    s.wait_for("Lê Văn Khóa Màn");
+    let locked = s.wait_for_within("Màn hình đã khóa", Duration::from_secs(90));
+    assert!(!locked.contains("Lê Văn Khóa Màn"), "{locked}");
+    assert!(!locked.contains("Họ tên"), "{locked}");
+    s.send("sai-mat-khau\r");
+    s.wait_for("còn 4 lần thử");
+    s.send(&format!("{}\r", motcua::server::DEMO_PASSWORD));
+    let back = s.wait_for("Lê Văn Khóa Màn");
+    assert!(!back.contains("Màn hình đã khóa"), "{back}");
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
     s.send("q");
     assert!(s.wait_exit().success());
 }

@@ -436,17 +436,15 @@ fn load_args(count: usize, sync_every: usize, seed: u64) -> Vec<String> {
         PROCEDURE,
         "--seed",
         &seed.to_string(),
+        // The store opens only for a signed-in official.
+        "--user",
+        USER,
     ]
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
     if sync_every > 0 {
-        args.extend([
-            "--sync-every".to_owned(),
-            sync_every.to_string(),
-            "--user".to_owned(),
-            USER.to_owned(),
-        ]);
+        args.extend(["--sync-every".to_owned(), sync_every.to_string()]);
     }
     args
 }

@@ -358,7 +358,7 @@ fn run_effects(
                     let _ = tx.send(Msg::DraftTimer);
                 });
             }
-            Effect::ClearScreen => tui.terminal.clear()?,
+            Effect::ClearScreen => tui.clear()?,
             Effect::Store(cmd) => {
                 if !services.store.send(cmd) {
                     tracing::error!("the store thread has stopped");

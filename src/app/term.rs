@@ -75,6 +75,18 @@ impl Tui {
     }
 
     /// Writes what the last draw produced, in one `write`, inside synchronized output.
+    /// Clears the screen and makes the next draw repaint every cell. Unlike
+    /// `Terminal::clear`, it never asks the terminal where its cursor is: a terminal that
+    /// does not answer that question (or a slow link that answers late) made the app
+    /// fail with "the cursor position could not be read".
+    pub fn clear(&mut self) -> io::Result<()> {
+        use ratatui::backend::{Backend as _, ClearType};
+        self.terminal.backend_mut().clear_region(ClearType::All)?;
+        // The buffer on screen is forgotten: the next diff is against an empty one.
+        self.terminal.swap_buffers();
+        Ok(())
+    }
+
     pub fn commit(&mut self) -> io::Result<usize> {
         let bytes = self.frame.take();
         if bytes.is_empty() {
