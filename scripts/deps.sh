@@ -10,7 +10,8 @@ packages=(build-essential pkg-config libpcsclite-dev libssl-dev)
 if [ "${1:-}" = "--test" ]; then
   # pcscd with vsmartcard's virtual reader driver, for the end-to-end card test;
   # faketime (libfaketime), for the sync test with a client clock off by days.
-  packages+=(pcscd vsmartcard-vpcd faketime)
+  # openssl: the TLS test makes a CA and runs a TLS server with the openssl command.
+  packages+=(pcscd vsmartcard-vpcd faketime openssl)
 fi
 
 missing=()

@@ -770,6 +770,22 @@ mod tests {
     }
 
     #[test]
+    fn sqlcipher_logs_nothing_to_stderr() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(
+            &dir.path().join("m.db"),
+            &test_key(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        let level: String = s
+            .conn
+            .query_row("PRAGMA cipher_log_level", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(level, "NONE");
+    }
+
+    #[test]
     fn a_plaintext_store_is_encrypted_in_place_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("motcua.db");
