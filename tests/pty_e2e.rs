@@ -1,155 +1,14 @@
 //! End-to-end: the real `motcua` binary in a pseudo-terminal at 80×24, its screen parsed
 //! by a terminal emulator (vt100).
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 mod keys;
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
-
-fn nz(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).expect("non-zero")
-}
-
-const BIN: &str = env!("CARGO_BIN_EXE_motcua");
-
-struct Session {
-    master: Box<dyn portable_pty::MasterPty + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-}
-
-fn env_for(dir: &Path) -> Vec<(&'static str, String)> {
-    vec![
-        (
-            "MOTCUA_CONFIG",
-            dir.join("config.toml").display().to_string(),
-        ),
-        (
-            "MOTCUA_KEYMAP",
-            dir.join("keymap.toml").display().to_string(),
-        ),
-        ("MOTCUA_DATA_DIR", dir.join("data").display().to_string()),
-        ("MOTCUA_LOG_DIR", dir.join("logs").display().to_string()),
-    ]
-}
-
-impl Session {
-    fn start(dir: &Path, extra_env: &[(&str, &str)]) -> Self {
-        Self::start_sized(dir, extra_env, 24, 80)
-    }
-
-    fn start_sized(dir: &Path, extra_env: &[(&str, &str)], rows: u16, cols: u16) -> Self {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env_remove("NO_COLOR");
-        cmd.env_remove("MOTCUA_LANG");
-        for (k, v) in env_for(dir) {
-            cmd.env(k, v);
-        }
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        let child = pair.slave.spawn_command(cmd).expect("spawn motcua");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (parser.clone(), raw.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Self {
-            master: pair.master,
-            child,
-            writer,
-            parser,
-            raw,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, what: &str) -> String {
-        self.wait_for_within(what, Duration::from_secs(30))
-    }
-
-    fn wait_for_within(&self, what: &str, limit: Duration) -> String {
-        let deadline = Instant::now() + limit;
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the reader thread drain the last bytes.
-                std::thread::sleep(Duration::from_millis(200));
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "motcua did not exit; screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn resize(&self, rows: u16, cols: u16) {
-        let size = PtySize {
-            rows,
-            cols,
-            pixel_width: 0,
-            pixel_height: 0,
-        };
-        self.master.resize(size).unwrap();
-        self.parser.lock().unwrap().set_size(nz(rows), nz(cols));
-    }
-
-    fn raw(&self) -> Vec<u8> {
-        self.raw.lock().unwrap().clone()
-    }
-}
+#[path = "common/pty.rs"]
+mod pty;
+use pty::{BIN, Session, contains, env_for};
 
 /// The rows of the list that show a procedure: they start with its STT.
 fn procedure_rows(screen: &str) -> Vec<String> {
@@ -164,10 +23,6 @@ fn procedure_rows(screen: &str) -> Vec<String> {
         })
         .map(str::to_string)
         .collect()
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// How many procedures of the demo catalogue the filter `thu vien` matches.
@@ -698,7 +553,9 @@ fn an_idle_session_locks_and_the_password_brings_the_form_back() {
     s.wait_for("Họ tên *");
     s.send("Lê Văn Khóa Màn");
     s.wait_for("Lê Văn Khóa Màn");
-    let locked = s.wait_for_within("Màn hình đã khóa", Duration::from_secs(90));
+    let locked = s
+        .wait_within("Màn hình đã khóa", Duration::from_secs(90))
+        .unwrap_or_else(|screen| panic!("the screen did not lock:\n{screen}"));
     assert!(!locked.contains("Lê Văn Khóa Màn"), "{locked}");
     assert!(!locked.contains("Họ tên"), "{locked}");
     s.send("sai-mat-khau\r");
