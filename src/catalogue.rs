@@ -192,11 +192,13 @@ impl<'a> Raw<'a> {
     }
 }
 
-/// At most 40 characters of `s`, for quoting in messages.
+/// At most 40 characters of `s` from the file, for quoting in messages: cleaned first
+/// (a control character shows as `�`), since the message goes to the official's terminal.
 fn shorten(s: &str) -> String {
     const MAX: usize = 40;
+    let s = crate::text::sanitize(s).0;
     if s.chars().count() <= MAX {
-        s.to_owned()
+        s
     } else {
         let mut out: String = s.chars().take(MAX).collect();
         out.push('…');
@@ -545,7 +547,7 @@ fn parse_json(text: &str) -> Result<Vec<Procedure>, ImportError> {
         if let Some(key) = object.keys().find(|k| !COLUMNS.contains(&k.as_str())) {
             return Err(field_error(
                 row,
-                key,
+                &shorten(key),
                 format!("is not a known field (expected {})", expected_list()),
             ));
         }
@@ -1980,6 +1982,34 @@ mod tests {
             r#"[{{"code": "{long_code}", "name": "N", "field": "F", "days": 1, "charges_fee": false}}]"#
         ));
         assert!(field_err(1, "code")(&e), "{e:?}");
+    }
+
+    #[test]
+    fn messages_quote_the_file_without_its_control_characters() {
+        // A value, a header cell, a JSON key and a JSON item: each is quoted in the
+        // message the CLI prints to the terminal, and none may carry an escape sequence.
+        let osc = "\u{1b}]0;INJ\u{7}";
+        let errors = [
+            csv_err(&format!(
+                "code,name,field,days,charges_fee\nA,N,F,\"1{osc}\u{9b}6n\",0\n"
+            )),
+            csv_err(&format!(
+                "code,name,field,days,charges_fee,x{osc}\nA,N,F,1,0,v\n"
+            )),
+            json_err(
+                r#"[{"code": "A", "name": "N", "field": "F", "days": 1, "charges_fee": false, "k\u001b[2J\u202e": 1}]"#,
+            ),
+            json_err(r#"{"procedures": [], "v\u001b]2;x\u0007": 1}"#),
+            json_err(r#"["\u001b[31mred"]"#),
+        ];
+        for e in errors {
+            let message = e.to_string();
+            assert!(message.contains('\u{FFFD}'), "{message:?}");
+            assert!(
+                !message.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                "{message:?}"
+            );
+        }
     }
 
     #[test]
