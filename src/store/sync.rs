@@ -264,9 +264,9 @@ impl Store {
                         params![item.id, at],
                     )?;
                     if let (Some(rev), Some(code)) = (&item.revision, &r.dossier_code)
-                        && replace_code(&tx, &rev.dossier_id, code, &at)?
+                        && let Some(code) = replace_code(&tx, &rev.dossier_id, code, &at)?
                     {
-                        applied.codes.push((rev.dossier_id.clone(), code.clone()));
+                        applied.codes.push((rev.dossier_id.clone(), code));
                     }
                 }
                 Some((SyncOutcome::Rejected, r)) => {
@@ -591,14 +591,17 @@ fn edit_body(
 }
 
 /// Puts the server's final code on a dossier whose code is provisional (its row, its
-/// latest body and its draft). Returns whether it changed. A code another dossier here
-/// already has is not taken (logged): the provisional one stays.
+/// latest body and its draft). Returns the code put, cleaned, when it changed. A code
+/// another dossier here already has is not taken (logged): the provisional one stays.
 fn replace_code(
     tx: &rusqlite::Transaction<'_>,
     dossier_id: &str,
     code: &str,
     at: &str,
-) -> Result<bool, StoreError> {
+) -> Result<Option<String>, StoreError> {
+    // The server's code is outside text: cleaned before it is stored or shown (it is
+    // printed on the receipt, whose HTML keeps bidi controls).
+    let code = crate::text::sanitize(code).0;
     let current: Option<(Option<String>, bool)> = tx
         .query_row(
             "SELECT code, code_provisional FROM dossier WHERE id = ?1",
@@ -607,10 +610,10 @@ fn replace_code(
         )
         .optional()?;
     let Some((old, provisional)) = current else {
-        return Ok(false);
+        return Ok(None);
     };
-    if old.as_deref() == Some(code) && !provisional {
-        return Ok(false);
+    if old.as_deref() == Some(code.as_str()) && !provisional {
+        return Ok(None);
     }
     let clash: Option<String> = tx
         .query_row(
@@ -621,17 +624,17 @@ fn replace_code(
         .optional()?;
     if clash.is_some() {
         tracing::error!(dossier = %dossier_id, "the server's code is another local dossier's");
-        return Ok(false);
+        return Ok(None);
     }
     tx.execute(
         "UPDATE dossier SET code = ?2, code_provisional = 0, updated_at = ?3 WHERE id = ?1",
         params![dossier_id, code, at],
     )?;
     edit_body(tx, dossier_id, |d| {
-        d.code = Some(code.to_owned());
+        d.code = Some(code.clone());
         d.code_provisional = false;
     })?;
-    Ok(true)
+    Ok(Some(code))
 }
 
 /// Writes a queued check's answer on the dossier's mark for that person block.
@@ -902,6 +905,46 @@ mod tests {
         assert_eq!((applied.synced, applied.parked), (0, 0));
         assert_eq!(row(&s, "a"), ("synced".into(), None, 1, 0));
         assert_eq!(row(&s, "b").0, "parked");
+    }
+
+    #[test]
+    fn a_final_code_from_the_server_is_cleaned_before_it_is_stored() {
+        let (_d, mut s) = store();
+        let d = crate::dossier::Dossier::new(
+            "d1".into(),
+            crate::dossier::ProcedureInfo {
+                code: "1.001776".into(),
+                name: "Đăng ký khai sinh".into(),
+                days: 15,
+                ..crate::dossier::ProcedureInfo::default()
+            },
+            jiff::civil::date(2026, 11, 23).at(9, 15, 0, 0),
+        );
+        // No codes reserved: the dossier gets a provisional one.
+        let d = s.finalize(&d, Some("H55"), "demo", t()).unwrap().dossier;
+        assert!(d.code_provisional);
+        let sent = s.next_batch(10, t()).unwrap().items;
+        let response = SyncResponse {
+            results: vec![SyncResult {
+                id: sent[0].id.clone(),
+                outcome: SyncOutcome::Accepted,
+                dossier_code: Some("H55-261123-\u{202e}1000\u{1b}]0;x\u{7}".into()),
+                error: None,
+            }],
+        };
+        let applied = s.apply_results(&sent, &response, t()).unwrap();
+        let clean = "H55-261123-\u{FFFD}1000\u{FFFD}]0;x\u{FFFD}";
+        assert_eq!(applied.codes, [("d1".to_owned(), clean.to_owned())]);
+        let (code, body): (String, String) = s
+            .conn
+            .query_row("SELECT code, body FROM dossier WHERE id = 'd1'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(code, clean);
+        let body: crate::dossier::Dossier = serde_json::from_str(&body).unwrap();
+        assert_eq!(body.code.as_deref(), Some(clean));
+        assert!(!body.code_provisional);
     }
 
     #[test]
