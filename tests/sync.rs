@@ -747,7 +747,10 @@ async fn fake_missing_the_last_result() -> String {
             })
             .collect();
         results.pop();
-        Json(SyncResponse { results })
+        Json(SyncResponse {
+            results,
+            server_time: None,
+        })
     }
     let token = Json(TokenResponse {
         access_token: "fake-access".into(),

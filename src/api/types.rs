@@ -794,10 +794,14 @@ pub struct DossierRevision {
     pub body: serde_json::Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncResponse {
     /// One result per item, in request order.
     pub results: Vec<SyncResult>,
+    /// The server's clock when it answered (RFC 3339): when it confirmed the items it
+    /// took. Absent from older servers' answers (then no confirmation time is kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -256,6 +256,7 @@ pub fn verify_chain(
         crate::store::chain::Break::Changed => "audit.break.changed",
         crate::store::chain::Break::Relinked => "audit.break.relinked",
         crate::store::chain::Break::Unlinked => "audit.break.unlinked",
+        crate::store::chain::Break::Checkpoint => "audit.break.checkpoint",
     };
     let at = b.seq.map_or_else(|| "—".to_owned(), |s| s.to_string());
     Err(Failure {

@@ -132,6 +132,7 @@ fn action_key(action: &str) -> &'static str {
         "population.digital_identity" => "audit.action.identity",
         "population.household" => "audit.action.household",
         "dossier.finalize" => "audit.action.finalize",
+        crate::store::retention::PURGE_ACTION => "audit.action.purge",
         _ => "audit.action.other",
     }
 }

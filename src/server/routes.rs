@@ -1308,7 +1308,10 @@ async fn sync_batch(
         Ok(results)
     })
     .await?;
-    Ok(Json(SyncResponse { results }))
+    Ok(Json(SyncResponse {
+        results,
+        server_time: Some(rfc3339_vn(now)),
+    }))
 }
 
 fn rejected(item: &SyncItem, fields: Vec<FieldError>) -> SyncResult {

@@ -6,7 +6,7 @@
 //! in — and `motcua audit verify` names the first broken link.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use super::{Store, StoreError};
@@ -80,26 +80,56 @@ fn link_hash(prev: &str, s: &Stored) -> String {
     crate::api::hex(&h.finalize())
 }
 
+/// Where the chain starts after retention removed its oldest links: the last removed
+/// link's position and hash (the next link's `prev_hash`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// The latest checkpoint (`audit_chain_checkpoint`, migration 7), if records were ever
+/// removed by retention.
+pub(super) fn checkpoint(conn: &Connection) -> Result<Option<Checkpoint>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, hash FROM audit_chain_checkpoint ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(Checkpoint {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
 /// Links the audit record `audit_id` (just inserted, in the same transaction) to the
-/// chain's end.
+/// chain's end: after the last link, else after the checkpoint, else after the genesis.
+/// The position is given, not left to SQLite: with every link removed by retention it
+/// would start again at 1.
 pub(super) fn link(conn: &Connection, audit_id: &str) -> Result<(), StoreError> {
     let record = conn.query_row(
         &format!("SELECT {RECORD_COLUMNS} FROM audit WHERE id = ?1"),
         params![audit_id],
         stored,
     )?;
-    let prev: Option<String> = conn
+    let last: Option<(i64, String)> = conn
         .query_row(
-            "SELECT hash FROM audit_chain ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, hash FROM audit_chain ORDER BY seq DESC LIMIT 1",
             [],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let prev = prev.unwrap_or_else(|| GENESIS.to_owned());
+    let (seq, prev) = match last {
+        Some(last) => last,
+        None => checkpoint(conn)?.map_or_else(|| (0, GENESIS.to_owned()), |c| (c.seq, c.hash)),
+    };
     let hash = link_hash(&prev, &record);
     conn.execute(
-        "INSERT INTO audit_chain (audit_id, prev_hash, hash) VALUES (?1, ?2, ?3)",
-        params![audit_id, prev, hash],
+        "INSERT INTO audit_chain (seq, audit_id, prev_hash, hash) VALUES (?1, ?2, ?3, ?4)",
+        params![seq + 1, audit_id, prev, hash],
     )?;
     Ok(())
 }
@@ -133,6 +163,9 @@ pub enum Break {
     Relinked,
     /// A record no link covers (slipped in without the app).
     Unlinked,
+    /// The chain starts from a checkpoint the last retention record does not name (the
+    /// checkpoint was moved to hide records removed before it).
+    Checkpoint,
 }
 
 /// The first broken link.
@@ -150,29 +183,42 @@ pub struct ChainReport {
     /// Links checked.
     pub links: usize,
     pub records: usize,
+    /// Where the walk started, when retention removed the oldest records (else the
+    /// genesis).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Checkpoint>,
     pub first_broken: Option<Broken>,
 }
 
 impl Store {
-    /// Walks the audit chain from its first link, recomputing every hash; reports the
-    /// first broken link, or a record no link covers.
+    /// Walks the audit chain from its first link (after the retention checkpoint, when
+    /// there is one), recomputing every hash; reports the first broken link, a record no
+    /// link covers, or a checkpoint the last `retention.purge` record does not name.
     pub fn verify_audit_chain(&self) -> Result<ChainReport, StoreError> {
         let records: i64 = self
             .conn
             .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?;
+        let start = checkpoint(&self.conn)?;
         let mut report = ChainReport {
             links: 0,
             records: usize::try_from(records).unwrap_or(0),
+            checkpoint: start.clone(),
             first_broken: None,
         };
         let mut stmt = self.conn.prepare(&format!(
             "SELECT c.seq, c.audit_id, c.prev_hash, c.hash, a.{}
              FROM audit_chain c LEFT JOIN audit a ON a.id = c.audit_id
+             WHERE c.seq > ?1
              ORDER BY c.seq",
             RECORD_COLUMNS.replace(", ", ", a.")
         ))?;
-        let mut rows = stmt.query([])?;
-        let mut expected_prev = GENESIS.to_owned();
+        let mut rows = stmt.query(params![start.as_ref().map_or(0, |c| c.seq)])?;
+        let mut expected_prev = start
+            .as_ref()
+            .map_or_else(|| GENESIS.to_owned(), |c| c.hash.clone());
+        // The checkpoint named by the last retention record walked (the chain vouches
+        // for it): `Some(None)` when that record names none.
+        let mut named: Option<(String, Option<Checkpoint>)> = None;
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get(0)?;
             let audit_id: String = r.get(1)?;
@@ -207,7 +253,28 @@ impl Store {
                 report.first_broken = Some(broken(Break::Changed));
                 return Ok(report);
             }
+            if record.action == super::retention::PURGE_ACTION {
+                let detail: serde_json::Value =
+                    serde_json::from_str(&record.detail).unwrap_or_default();
+                let cp = detail
+                    .get("checkpoint")
+                    .and_then(|c| serde_json::from_value::<Checkpoint>(c.clone()).ok());
+                named = Some((audit_id.clone(), cp));
+            }
             expected_prev = hash;
+        }
+        if let Some(start) = &start {
+            let ok = named
+                .as_ref()
+                .is_some_and(|(_, cp)| cp.as_ref() == Some(start));
+            if !ok {
+                report.first_broken = Some(Broken {
+                    seq: Some(start.seq),
+                    audit_id: named.map(|(id, _)| id).unwrap_or_default(),
+                    problem: Break::Checkpoint,
+                });
+                return Ok(report);
+            }
         }
         let unlinked: Option<String> = self
             .conn

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod chain;
 pub mod dossiers;
+pub mod retention;
 pub mod service;
 pub mod sync;
 
@@ -48,6 +49,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     sync::MIGRATION,
     // 6: the audit log's hash chain.
     chain::MIGRATION,
+    // 7: retention: server confirmation times, the audit chain's checkpoints.
+    retention::MIGRATION,
 ];
 
 /// `meta` keys of the catalogue feed.

@@ -161,6 +161,19 @@ fn error_text(outcome: SyncOutcome, e: Option<&crate::api::ApiError>) -> String 
     }
 }
 
+/// The server time of an answer, checked to be one and written the store's way; `None`
+/// when absent or unreadable (a row confirmed without a time is never purged for it).
+fn server_time(response: &SyncResponse) -> Option<String> {
+    let t = response.server_time.as_deref()?.trim();
+    match t.parse::<Timestamp>() {
+        Ok(ts) => Some(rfc3339_vn(ts)),
+        Err(e) => {
+            tracing::warn!(error = %e, "the server's time cannot be read: not kept");
+            None
+        }
+    }
+}
+
 /// The wire item of one outbox row.
 fn wire_item(id: &str, kind: &str, key: &str, payload: &str) -> Result<SyncItem, String> {
     let kind = SyncKind::parse(kind).ok_or_else(|| format!("unknown kind {kind:?}"))?;
@@ -248,21 +261,35 @@ impl Store {
         now: Timestamp,
     ) -> Result<Applied, StoreError> {
         let at = rfc3339_vn(now);
+        // When the server confirmed the items, by its own clock (never ours): what the
+        // retention periods count from. `None` from a server that does not say.
+        let confirmed = server_time(response);
         let mut applied = Applied::default();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(t) = &confirmed {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![super::retention::META_SERVER_TIME, t],
+            )?;
+        }
         for item in sent {
             let result = response.results.iter().find(|r| r.id == item.id);
             match result.map(|r| (r.outcome, r)) {
                 Some((SyncOutcome::Accepted | SyncOutcome::Duplicate, r)) => {
                     // Another pass (a `motcua sync` beside the app) may have settled it.
-                    applied.synced += tx.execute(
+                    let settled = tx.execute(
                         "UPDATE outbox SET state = 'synced', tries = tries + 1, last_error = NULL,
-                             synced_at = ?2, updated_at = ?2
+                             synced_at = ?2, updated_at = ?2, confirmed_at = ?3
                          WHERE id = ?1 AND state = 'pending'",
-                        params![item.id, at],
+                        params![item.id, at, confirmed],
                     )?;
+                    applied.synced += settled;
+                    if settled > 0 {
+                        super::retention::note_confirmed(&tx, item, confirmed.as_deref())?;
+                    }
                     if let (Some(rev), Some(code)) = (&item.revision, &r.dossier_code)
                         && let Some(code) = replace_code(&tx, &rev.dossier_id, code, &at)?
                     {
@@ -486,13 +513,16 @@ impl Store {
                     let check: Option<(Option<String>, String)> = tx
                         .query_row(
                             "UPDATE population_check SET state = 'answered', result = ?2,
-                                 answered_at = ?3
+                                 answered_at = ?3, confirmed_at = ?4
                              WHERE id = ?1 AND state = 'pending'
                              RETURNING dossier_id, role",
                             params![
                                 lookup_id,
                                 serde_json::json!({ "exists": exists }).to_string(),
-                                at
+                                at,
+                                // The answer is cached from when the server gave it (its
+                                // clock): the retention period counts from then.
+                                change.at.parse::<Timestamp>().ok().map(rfc3339_vn),
                             ],
                             |r| Ok((r.get(0)?, r.get(1)?)),
                         )
@@ -828,6 +858,7 @@ mod tests {
                     error: None,
                 },
             ],
+            ..SyncResponse::default()
         };
         let applied = s.apply_results(&sent, &response, t()).unwrap();
         assert_eq!((applied.synced, applied.failed, applied.parked), (1, 2, 0));
@@ -849,7 +880,7 @@ mod tests {
             let batch = s.next_batch(10, t()).unwrap();
             assert_eq!(ids(&batch), ["a", "b"]);
             let applied = s
-                .apply_results(&batch.items, &SyncResponse { results: vec![] }, t())
+                .apply_results(&batch.items, &SyncResponse::default(), t())
                 .unwrap();
             if n < MAX_ITEM_FAILURES {
                 assert_eq!((applied.failed, applied.parked), (2, 0), "{n}");
@@ -886,12 +917,14 @@ mod tests {
                 result("a", SyncOutcome::Accepted),
                 result("b", SyncOutcome::Rejected),
             ],
+            ..SyncResponse::default()
         };
         let applied = s.apply_results(&sent, &first, t()).unwrap();
         assert_eq!((applied.synced, applied.parked), (1, 1));
         // The late answers of the other pass: a retry, a duplicate, nothing at all.
         let late = SyncResponse {
             results: vec![result("a", SyncOutcome::Retry)],
+            ..SyncResponse::default()
         };
         let applied = s.apply_results(&sent, &late, t()).unwrap();
         assert_eq!((applied.synced, applied.parked, applied.failed), (0, 0, 0));
@@ -900,6 +933,7 @@ mod tests {
                 result("a", SyncOutcome::Duplicate),
                 result("b", SyncOutcome::Rejected),
             ],
+            ..SyncResponse::default()
         };
         let applied = s.apply_results(&sent, &late, t()).unwrap();
         assert_eq!((applied.synced, applied.parked), (0, 0));

@@ -246,6 +246,7 @@ async fn push(
                             fields: Vec::new(),
                         })),
                     }],
+                    server_time: None,
                 };
                 match store.apply_results(&items, &response, clock.now()) {
                     Ok(a) => report.add(a),
