@@ -18,6 +18,7 @@ use crate::theme::Theme;
 mod card;
 mod household;
 mod population;
+mod purge;
 mod sync;
 mod unlock;
 
@@ -99,6 +100,9 @@ pub enum Command {
     /// Sync with the provincial backend: one pass (exit status 3 if anything is left);
     /// `status`, `verify`, `retry`.
     Sync(sync::SyncArgs),
+    /// Remove what is past its retention period ([retention]): local dossier copies and
+    /// cached lookup results, old audit records; by the server's clock.
+    Purge(purge::PurgeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -345,6 +349,7 @@ fn run(cli: Cli, paths: &Paths, early_lang: Lang) -> Result<(), Failure> {
         }) => qr_parse(lang, text.as_deref(), json),
         Some(Command::Card { command }) => card::run(paths, &config, &command),
         Some(Command::Sync(args)) => sync::run(paths, &config, &args),
+        Some(Command::Purge(args)) => purge::run(paths, &config, &args),
     }
 }
 
@@ -936,7 +941,16 @@ fn sync_options(config: &Config) -> crate::sync::worker::WorkerOptions {
             pull: true,
         },
         seed: std::process::id().into(),
+        purge: Some(purge_options(config)),
         ..crate::sync::worker::WorkerOptions::default()
+    }
+}
+
+/// The retention purge's settings from `[retention]` (validated when loaded).
+fn purge_options(config: &Config) -> crate::sync::PurgeOptions {
+    crate::sync::PurgeOptions {
+        retention: config.retention.retention(),
+        every: Duration::from_hours(u64::from(config.retention.every_hours.max(1))),
     }
 }
 

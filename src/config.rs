@@ -222,6 +222,41 @@ impl Default for SecurityConfig {
     }
 }
 
+/// `[retention]`: how long citizens' data is kept here (storage limitation, Law
+/// 91/2025 and Decree 356/2025), counted by the server's clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Local dossier copies and cached lookup results: removed this many days after the
+    /// server confirmed them (at least 1).
+    pub keep_days: u32,
+    /// Audit records: kept this many days (at least 1).
+    pub audit_days: u32,
+    /// The sync worker purges at most this often, in hours (at least 1).
+    pub every_hours: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            keep_days: 30,
+            audit_days: 1095,
+            every_hours: 24,
+        }
+    }
+}
+
+impl RetentionConfig {
+    /// The periods the store purges by.
+    #[must_use]
+    pub fn retention(&self) -> crate::store::retention::Retention {
+        crate::store::retention::Retention {
+            keep_days: self.keep_days,
+            audit_days: self.audit_days,
+        }
+    }
+}
+
 /// `[card]`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -292,6 +327,7 @@ pub struct Config {
     pub household: HouseholdConfig,
     pub sync: SyncConfig,
     pub security: SecurityConfig,
+    pub retention: RetentionConfig,
     pub card: CardConfig,
     pub scanner: ScannerConfig,
     pub log: LogConfig,
@@ -306,9 +342,36 @@ pub struct Loaded {
 }
 
 impl Config {
-    /// Parses a config file's text. Keys left out keep their defaults.
+    /// Parses a config file's text. Keys left out keep their defaults; values out of
+    /// range are errors on their line.
     pub fn parse(file: &Path, text: &str) -> Result<Self, FileError> {
-        toml::from_str(text).map_err(|e| FileError::from_toml(file, text, &e))
+        let config: Self =
+            toml::from_str(text).map_err(|e| FileError::from_toml(file, text, &e))?;
+        config.validate(file, text)?;
+        Ok(config)
+    }
+
+    /// Checks the values serde cannot: `[retention]`'s periods are at least 1.
+    fn validate(&self, file: &Path, text: &str) -> Result<(), FileError> {
+        let r = &self.retention;
+        for (key, value) in [
+            ("keep_days", r.keep_days),
+            ("audit_days", r.audit_days),
+            ("every_hours", r.every_hours),
+        ] {
+            if value == 0 {
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(key))
+                    .map_or(0, |i| i + 1);
+                return Err(FileError {
+                    file: file.to_path_buf(),
+                    line,
+                    problem: format!("[retention] {key} must be at least 1"),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Loads defaults, then the user file at `path` if it exists, then the environment.
@@ -444,6 +507,18 @@ mod tests {
             .apply_env(|k| (k == "MOTCUA_LANG").then(|| "fr".into()))
             .unwrap_err();
         assert_eq!(e.file, PathBuf::from("$MOTCUA_LANG"));
+    }
+
+    #[test]
+    fn retention_periods_must_be_at_least_one() {
+        let c = Config::parse(Path::new("c.toml"), "[retention]\nkeep_days = 7\n").unwrap();
+        assert_eq!((c.retention.keep_days, c.retention.audit_days), (7, 1095));
+        let e =
+            Config::parse(Path::new("c.toml"), "[ui]\n\n[retention]\nkeep_days = 0\n").unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.problem.contains("keep_days"), "{}", e.problem);
+        let e = Config::parse(Path::new("c.toml"), "[retention]\naudit_days = -1\n").unwrap_err();
+        assert_eq!(e.line, 2);
     }
 
     #[test]

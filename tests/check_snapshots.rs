@@ -779,6 +779,114 @@ fn audit_screen() {
     );
 }
 
+#[test]
+fn audit_screen_shows_the_last_retention_purge() {
+    use motcua::store::chain::Checkpoint;
+    use motcua::store::retention::{PURGE_ACTION, PurgeReport};
+    let mut s = form(false);
+    let effects = key(&mut s, KeyCode::F(12));
+    let (list, purge) = effects.iter().fold((None, None), |acc, e| match e {
+        Effect::Store(StoreCmd::ListAudit { req, .. }) => (Some(*req), acc.1),
+        Effect::Store(StoreCmd::LastPurge { req }) => (acc.0, Some(*req)),
+        _ => acc,
+    });
+    let (list, purge) = (
+        list.expect("the audit log is read"),
+        purge.expect("the last purge is read"),
+    );
+    let report = PurgeReport {
+        server_time: "2026-04-05T08:00:00+07:00".into(),
+        keep_days: 30,
+        audit_days: 1095,
+        dossiers: 12,
+        revisions: 14,
+        checks: 3,
+        outbox: 40,
+        audit: 25,
+        checkpoint: Some(Checkpoint {
+            seq: 25,
+            hash: "9f2c4be1d07a5e3388c1f0a2b4d6e8f00112233445566778899aabbccddeeff0".into(),
+        }),
+        record: Some("019abcde-0000-7000-8000-000000000299".into()),
+        audit_skipped: None,
+    };
+    let purge_record = AuditEntry {
+        id: "019abcde-0000-7000-8000-000000000299".into(),
+        at: "2026-04-05T08:00:00+07:00".into(),
+        official: "canbo01".into(),
+        action: PURGE_ACTION.into(),
+        citizen: String::new(),
+        procedure_code: String::new(),
+        dossier_id: None,
+        detail: serde_json::json!({ "dossiers": 12, "checks": 3, "audit": 25 }),
+        dossier_code: None,
+    };
+    let lookup = LookupAudit {
+        kind: CheckKind::Lookup,
+        official: "canbo01".into(),
+        citizen: ID.into(),
+        procedure_code: "1.004222".into(),
+        dossier_id: Some(DOSSIER_ID.into()),
+        dossier_code: Some("000.00.92.H55-230306-0001".into()),
+        fields: Vec::new(),
+        outcome: "not_found".into(),
+        lookup_id: Some("lk-0030".into()),
+    };
+    let _ = update(
+        &mut s,
+        Msg::Store(StoreEvent::Audit {
+            req: list,
+            result: Ok(vec![purge_record, *entry(&lookup, 3)]),
+        }),
+    );
+    // Before the store answers about purges, nothing is said about them.
+    assert!(!shown(&s).contains("hết hạn lần cuối"));
+    let _ = update(
+        &mut s,
+        Msg::Store(StoreEvent::LastPurge {
+            req: purge,
+            result: Ok(Some(report)),
+        }),
+    );
+    let screen = check("audit_screen_purge", &s);
+    assert!(
+        screen.contains(
+            "Xóa hết hạn lần cuối 05/04/2026 08:00 (giờ máy chủ) · mốc nhật ký: mắt xích 25"
+        ),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(
+            "Đã xóa 12 hồ sơ, 3 kết quả tra cứu, 25 bản ghi nhật ký · mã băm mốc 9f2c4be1…"
+        ),
+        "{screen}"
+    );
+    assert!(screen.contains("Xóa hết hạn"), "the purge's own record");
+
+    // A store that never purged says so.
+    let mut s = form(false);
+    let effects = key(&mut s, KeyCode::F(12));
+    let purge = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Store(StoreCmd::LastPurge { req }) => Some(*req),
+            _ => None,
+        })
+        .unwrap();
+    let _ = update(
+        &mut s,
+        Msg::Store(StoreEvent::LastPurge {
+            req: purge,
+            result: Ok(None),
+        }),
+    );
+    assert!(
+        shown(&s).contains("Chưa lần nào xóa dữ liệu hết thời hạn lưu trữ."),
+        "{}",
+        shown(&s)
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Nothing from the database is shown before its audit record is written
 

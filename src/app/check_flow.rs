@@ -267,6 +267,12 @@ impl State {
                 }
                 Vec::new()
             }
+            StoreEvent::LastPurge { req, result } => {
+                if let Some(a) = self.audit_mut() {
+                    a.on_purge(req, result);
+                }
+                Vec::new()
+            }
             _ => Vec::new(),
         }
     }
@@ -292,8 +298,14 @@ impl State {
     /// Opens the audit screen.
     pub(super) fn open_audit(&mut self) -> Vec<Effect> {
         let req = self.request_id();
-        self.screens.push(Screen::Audit(AuditState::new(req)));
-        vec![Effect::Store(StoreCmd::ListAudit { req, citizen: None })]
+        let purge = self.request_id();
+        let mut screen = AuditState::new(req);
+        screen.purge_req = Some(purge);
+        self.screens.push(Screen::Audit(screen));
+        vec![
+            Effect::Store(StoreCmd::ListAudit { req, citizen: None }),
+            Effect::Store(StoreCmd::LastPurge { req: purge }),
+        ]
     }
 
     fn load_audit(&mut self) -> Vec<Effect> {

@@ -364,6 +364,7 @@ impl State {
             | StoreEvent::CheckRecorded { .. }
             | StoreEvent::CheckQueued { .. }
             | StoreEvent::Audit { .. }
+            | StoreEvent::LastPurge { .. }
             | StoreEvent::HouseholdRecorded { .. }
             | StoreEvent::MembersRead { .. }
             | StoreEvent::Outbox { .. }

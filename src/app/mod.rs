@@ -700,7 +700,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Store(
             event @ (StoreEvent::CheckRecorded { .. }
             | StoreEvent::CheckQueued { .. }
-            | StoreEvent::Audit { .. }),
+            | StoreEvent::Audit { .. }
+            | StoreEvent::LastPurge { .. }),
         ) => state.on_store_check(event),
         Msg::Store(
             event @ (StoreEvent::HouseholdRecorded { .. } | StoreEvent::MembersRead { .. }),

@@ -10,6 +10,7 @@ use crate::action::Action;
 use crate::i18n::Lang;
 use crate::keymap::{Group, Key};
 use crate::store::audit::AuditEntry;
+use crate::store::retention::PurgeReport;
 use crate::text;
 use crate::theme::Theme;
 use crate::ui::input::TextInput;
@@ -24,6 +25,10 @@ pub struct AuditState {
     /// Document-number filter (digits; a prefix).
     pub filter: TextInput,
     pub filtering: bool,
+    /// The read of the last retention purge in flight.
+    pub purge_req: Option<u64>,
+    /// The last retention purge, once read (`None` inside: there was none yet).
+    pub purge: Option<Option<PurgeReport>>,
     selected: usize,
 }
 
@@ -46,6 +51,8 @@ impl AuditState {
             rows: Vec::new(),
             filter: TextInput::default(),
             filtering: false,
+            purge_req: None,
+            purge: None,
             selected: 0,
         }
     }
@@ -79,6 +86,18 @@ impl AuditState {
                 self.selected = self.selected.min(self.rows.len().saturating_sub(1));
             }
             Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// The store's answer about the last retention purge (a failure shows nothing: the
+    /// list's own read reports the store's trouble).
+    pub fn on_purge(&mut self, req: u64, result: Result<Option<PurgeReport>, String>) {
+        if self.purge_req != Some(req) {
+            return;
+        }
+        self.purge_req = None;
+        if let Ok(report) = result {
+            self.purge = Some(report);
         }
     }
 
@@ -154,6 +173,40 @@ fn outcome_key(outcome: &str) -> &'static str {
     }
 }
 
+/// The two lines about the last retention purge: when (the server's time) and where the
+/// audit chain starts now; what went.
+fn purge_lines(purge: Option<&PurgeReport>, lang: Lang) -> [String; 2] {
+    let Some(p) = purge else {
+        return [lang.t("audit.purge.none").to_owned(), String::new()];
+    };
+    let at = p.server_time.parse::<jiff::Timestamp>().map_or_else(
+        |_| text::sanitize(&p.server_time).0,
+        |t| {
+            t.to_zoned_datetime(crate::clock::vn_tz())
+                .strftime("%d/%m/%Y %H:%M")
+                .to_string()
+        },
+    );
+    let mut when = lang.f("audit.purge.last", &[("at", &at)]);
+    let mut what = lang.f(
+        "audit.purge.removed",
+        &[
+            ("dossiers", &p.dossiers),
+            ("checks", &p.checks),
+            ("audit", &p.audit),
+        ],
+    );
+    if let Some(cp) = &p.checkpoint {
+        when.push_str(&lang.f("audit.purge.checkpoint", &[("seq", &cp.seq)]));
+        let hash: String = cp.hash.chars().take(8).collect();
+        what.push_str(&lang.f("audit.purge.hash", &[("hash", &text::sanitize(&hash).0)]));
+    }
+    if p.audit_skipped.is_some() {
+        what.push_str(lang.t("audit.purge.skipped"));
+    }
+    [when, what]
+}
+
 /// Draws the list.
 pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang, theme: &Theme) {
     if area.height < 6 {
@@ -200,7 +253,10 @@ pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang,
             ..area
         },
     );
-    let rows = usize::from(area.height).saturating_sub(4);
+    // Two lines at the bottom for the last purge, once read (when there is room).
+    let purge = state.purge.as_ref().filter(|_| area.height >= 7);
+    let panel = if purge.is_some() { 5 } else { 4 };
+    let rows = usize::from(area.height).saturating_sub(panel);
     let body = Rect {
         y: area.y + 2,
         height: u16::try_from(rows).unwrap_or(0),
@@ -258,8 +314,29 @@ pub fn render(state: &AuditState, frame: &mut Frame<'_>, area: Rect, lang: Lang,
             },
         );
     }
-    // The selected record's purpose: the dossier it was for.
-    if let Some(e) = state.rows.get(state.selected) {
+    // The last retention purge, above the purpose line.
+    if let Some(purge) = purge {
+        for (i, line) in purge_lines(purge.as_ref(), lang).iter().enumerate() {
+            frame.render_widget(
+                Line::styled(
+                    text::truncate(&format!(" {line}"), width).into_owned(),
+                    theme.dim,
+                ),
+                Rect {
+                    y: area.y + area.height - 3 + u16::try_from(i).unwrap_or(0),
+                    height: 1,
+                    ..area
+                },
+            );
+        }
+    }
+    // The selected record's purpose: the dossier it was for (a purge's own record has
+    // none: the panel above says what it did).
+    if let Some(e) = state
+        .rows
+        .get(state.selected)
+        .filter(|e| e.action != crate::store::retention::PURGE_ACTION)
+    {
         let code = e
             .dossier_code
             .as_deref()

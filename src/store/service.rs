@@ -92,6 +92,8 @@ pub enum StoreCmd {
     },
     /// Audit records, newest first, of all citizens or those whose number starts so.
     ListAudit { req: u64, citizen: Option<String> },
+    /// The last retention purge's report, for the audit screen.
+    LastPurge { req: u64 },
     /// The outbox for the sync screen.
     ListOutbox { req: u64 },
     /// Put a parked item (`None`: every parked item) back in the queue.
@@ -190,6 +192,11 @@ pub enum StoreEvent {
     Audit {
         req: u64,
         result: Result<Vec<AuditEntry>, String>,
+    },
+    /// The last retention purge (`Ok(None)`: there was none yet).
+    LastPurge {
+        req: u64,
+        result: Result<Option<super::retention::PurgeReport>, String>,
     },
     /// The answers are logged (`Ok`: the time), or not: then they must not be shown.
     HouseholdRecorded {
@@ -495,6 +502,10 @@ fn handle(
                 .audit_entries(citizen.as_deref(), AUDIT_PAGE)
                 .map_err(|e| message(&e)),
         },
+        StoreCmd::LastPurge { req } => StoreEvent::LastPurge {
+            req,
+            result: s.last_purge().map_err(|e| message(&e)),
+        },
         StoreCmd::ExportReceipt {
             req,
             dir,
@@ -565,6 +576,10 @@ fn failed(cmd: StoreCmd, e: &str) -> Option<StoreEvent> {
             result: Err(e),
         },
         StoreCmd::ListAudit { req, .. } => StoreEvent::Audit {
+            req,
+            result: Err(e),
+        },
+        StoreCmd::LastPurge { req } => StoreEvent::LastPurge {
             req,
             result: Err(e),
         },

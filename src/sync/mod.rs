@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::client::{Client, ClientError, ErrorClass};
 use crate::api::{MAX_SYNC_BATCH, SyncBatch};
 use crate::clock::Clock;
+use crate::store::retention::{PurgeReport, Retention};
 use crate::store::sync::{Applied, ChangesApplied, SyncSummary};
 use crate::store::{Store, StoreError};
 
@@ -286,6 +287,44 @@ async fn pull(store: &mut Store, client: &Client, clock: &dyn Clock, report: &mu
         }
     }
     Stop::Done
+}
+
+/// When and how the worker purges what is past its retention period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PurgeOptions {
+    pub retention: Retention,
+    /// At most this often (by the server's clock).
+    pub every: Duration,
+}
+
+/// A retention purge at the server's time: asked of the backend now (`GET /v1/time`, and
+/// kept), else the last one a sync answer brought. Nothing is purged without a server
+/// time, nor (unless `force`) before `every` has passed since the last purge. The
+/// `retention.purge` record names `by`. `Ok(None)`: nothing was run.
+pub async fn purge_pass(
+    store: &mut Store,
+    client: &Client,
+    opts: PurgeOptions,
+    force: bool,
+    by: &str,
+) -> Result<Option<PurgeReport>, StoreError> {
+    let asked = match client.time().await {
+        Ok(t) => t.now.parse::<jiff::Timestamp>().ok(),
+        Err(e) => {
+            tracing::info!(error = %e, "the server's time cannot be asked: the last one known is used");
+            None
+        }
+    };
+    if let Some(t) = asked {
+        store.note_server_time(t)?;
+    }
+    let Some(server_now) = asked.map_or_else(|| store.server_time(), |t| Ok(Some(t)))? else {
+        return Ok(None);
+    };
+    if !force && !store.purge_due(server_now, opts.every)? {
+        return Ok(None);
+    }
+    store.purge(server_now, &opts.retention, by).map(Some)
 }
 
 /// Jittered exponential backoff between failed passes, honouring `Retry-After`.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Backoff, PassOptions, Report, Stop, run_once};
+use super::{Backoff, PassOptions, PurgeOptions, Report, Stop, purge_pass, run_once};
 use crate::api::client::Client;
 use crate::clock::Clock;
 use crate::store::Store;
@@ -30,6 +30,9 @@ pub struct WorkerOptions {
     pub backoff: Backoff,
     /// Seed of the jitter's dice (tests fix it).
     pub seed: u64,
+    /// Retention: after a pass that reached the end, purge what is past its period (at
+    /// most `every`). `None`: never.
+    pub purge: Option<PurgeOptions>,
 }
 
 impl Default for WorkerOptions {
@@ -40,6 +43,7 @@ impl Default for WorkerOptions {
             probe: Duration::from_secs(5),
             backoff: Backoff::default(),
             seed: 0x5eed,
+            purge: None,
         }
     }
 }
@@ -286,6 +290,7 @@ impl Worker {
                 self.failures = 0;
                 self.paused_until = None;
                 self.last_error = None;
+                self.purge();
             }
             Stop::NeedsSignIn { .. } => {
                 self.reach = Reach::Online;
@@ -314,6 +319,24 @@ impl Worker {
         self.next_pass = now + self.opts.period;
         (self.sink)(SyncEvent::Pass(Box::new(report)));
         self.report_status(false);
+    }
+
+    /// The retention purge, when one is due: a failure is logged, never stops sync.
+    fn purge(&mut self) {
+        let (Some(opts), Some(official)) = (self.opts.purge, self.client.official()) else {
+            return;
+        };
+        let client = self.client.clone();
+        let done = self.rt.block_on(purge_pass(
+            &mut self.store,
+            &client,
+            opts,
+            false,
+            &official.username,
+        ));
+        if let Err(e) = done {
+            tracing::error!(error = %e, "sync: the retention purge failed");
+        }
     }
 
     fn report_status(&mut self, running: bool) {
