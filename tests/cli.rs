@@ -550,6 +550,57 @@ fn audit_verify_names_the_first_broken_link() {
     assert_eq!(json["first_broken"]["problem"], "changed");
 }
 
+/// `motcua purge` measures by the server's time: dossiers the server confirmed just now
+/// stay; once their confirmation is older than `[retention] keep_days` they go, the purge
+/// logs itself, and `audit verify` still passes.
+#[test]
+fn purge_removes_only_what_the_server_confirmed_long_enough_ago() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(motcua(dir.path()).args(["sync", "load", "--count", "3", "--procedure", "NT.0001"]));
+    stdout(motcua(dir.path()).arg("sync"));
+    let out = stdout(motcua(dir.path()).args(["purge", "--json"]));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["dossiers"], 0, "{out}");
+    assert_eq!(json["keep_days"], 30);
+    assert!(json["server_time"].as_str().unwrap().ends_with("+07:00"));
+
+    // The server confirmed them forty days ago (as the store would say by then).
+    let (db, key) = keys::demo_store(&dir.path().join("data"));
+    let conn = keys::open_db(&db, &key);
+    let old = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(40 * 24))
+        .unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE dossier SET confirmed_at = ?1",
+            [motcua::clock::rfc3339_vn(old)],
+        )
+        .unwrap();
+    assert_eq!(changed, 3);
+    drop(conn);
+    let out = stdout(motcua(dir.path()).arg("purge"));
+    assert!(
+        out.contains("3 hồ sơ (3 phiên bản)") && out.contains("giờ máy chủ"),
+        "{out}"
+    );
+    let conn = keys::open_db(&db, &key);
+    let left: i64 = conn
+        .query_row("SELECT count(*) FROM dossier", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+    let purges: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'retention.purge'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(purges, 1, "the purge is in the audit log");
+    drop(conn);
+    let out = stdout(motcua(dir.path()).args(["audit", "verify"]));
+    assert!(out.contains("4 mắt xích"), "{out}");
+}
+
 /// Data and log files are the official's only (0600 in 0700 folders), WAL and shared
 /// memory included; a folder an older version left open is narrowed.
 #[test]

@@ -826,3 +826,110 @@ async fn a_missing_result_is_a_failure_and_parks_the_item_after_the_limit() {
     assert_eq!(entry.state, ItemState::Parked);
     assert_eq!(entry.tries, MAX_ITEM_FAILURES);
 }
+
+// ---------------------------------------------------------------------------
+// Retention: confirmation times are the server's
+// ---------------------------------------------------------------------------
+
+/// A server clock the test moves (the reference backend reads it for every answer).
+struct MovableClock(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl motcua::clock::Clock for MovableClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_second(self.0.load(std::sync::atomic::Ordering::SeqCst)).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn the_server_confirms_by_its_clock_and_the_purge_counts_from_it() {
+    use motcua::clock::rfc3339_vn;
+    use motcua::store::retention::Retention;
+    use motcua::sync::{PurgeOptions, purge_pass};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    // The server's clock says 2027-03-01; the desk's (`now()`) 2026-11-23: months apart.
+    let server_now: Timestamp = "2027-03-01T01:00:00Z".parse().unwrap();
+    let seconds = Arc::new(AtomicI64::new(server_now.as_second()));
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = ServeOptions::new(dir.path().to_path_buf());
+    opts.addr = "127.0.0.1:0".parse().unwrap();
+    opts.citizens = 400;
+    opts.procedures = 120;
+    let mut state = server::prepare(&opts, |_| {}).unwrap();
+    Arc::get_mut(&mut state).unwrap().clock = Arc::new(MovableClock(seconds.clone()));
+    server::add_official(&state, USER, "Nguyễn Thị Cán Bộ", UNIT, PASSWORD).unwrap();
+    let running = server::spawn(state, opts.addr).unwrap();
+    let url = format!("http://{}", running.addr);
+    let client = signed_in(&url).await;
+
+    let mut desk = Desk::new();
+    let d = desk.finalize(&dossier(PROCEDURE, "Lê Thị Thu Hà"));
+    let report = desk.pass(&client).await;
+    assert_eq!(report.stop, Stop::Done);
+    assert_eq!(report.synced, 1);
+    let confirmed: Option<String> = desk
+        .db()
+        .query_row(
+            "SELECT confirmed_at FROM dossier WHERE id = ?1",
+            [&d.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        confirmed.as_deref(),
+        Some(rfc3339_vn(server_now).as_str()),
+        "the server's time, not the desk's"
+    );
+    assert_eq!(desk.store.server_time().unwrap(), Some(server_now));
+
+    // The purge asks the server's time: the dossier was confirmed just now.
+    let purge = PurgeOptions {
+        retention: Retention::default(),
+        every: Duration::from_hours(24),
+    };
+    let r = purge_pass(&mut desk.store, &client, purge, false, USER)
+        .await
+        .unwrap()
+        .expect("a first purge is due");
+    assert_eq!(r.server_time, rfc3339_vn(server_now));
+    assert_eq!(r.dossiers, 0);
+    // Not again within the day (by the server's clock).
+    seconds.fetch_add(3_600, Ordering::SeqCst);
+    assert!(
+        purge_pass(&mut desk.store, &client, purge, false, USER)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Thirty-one days later by the server's clock (the desk's has not moved): gone.
+    seconds.fetch_add(31 * 86_400, Ordering::SeqCst);
+    let r = purge_pass(&mut desk.store, &client, purge, false, USER)
+        .await
+        .unwrap()
+        .expect("due");
+    assert_eq!((r.dossiers, r.revisions), (1, 1));
+    assert_eq!(desk.store.dossier(&d.id).unwrap(), (None, None));
+    assert_eq!(desk.store.verify_audit_chain().unwrap().first_broken, None);
+
+    // The purge's own record goes to the backend like any audit record.
+    client.sign_in(USER, PASSWORD).await.unwrap();
+    let report = desk.pass(&client).await;
+    assert_eq!(report.stop, Stop::Done);
+    assert_eq!(report.synced, 1);
+    let at_server: i64 = backend_audit_count(dir.path(), r.record.as_deref().unwrap());
+    assert_eq!(at_server, 1, "the backend has the retention.purge record");
+}
+
+/// How many audit records with this id the backend stored.
+fn backend_audit_count(dir: &Path, id: &str) -> i64 {
+    rusqlite::Connection::open(dir.join("backend.db"))
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM client_audit WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
