@@ -1148,6 +1148,7 @@ fn the_worker_waits_as_retry_after_asks_instead_of_hammering() {
             cap: Duration::from_millis(100),
         },
         seed: 7,
+        purge: None,
     };
     let (handle, events) = start_worker(&store_path, client.clone(), opts);
     let start = Instant::now();
