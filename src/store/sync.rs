@@ -965,6 +965,7 @@ mod tests {
                 dossier_code: Some("H55-261123-\u{202e}1000\u{1b}]0;x\u{7}".into()),
                 error: None,
             }],
+            server_time: None,
         };
         let applied = s.apply_results(&sent, &response, t()).unwrap();
         let clean = "H55-261123-\u{FFFD}1000\u{FFFD}]0;x\u{FFFD}";
