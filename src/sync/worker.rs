@@ -109,12 +109,27 @@ impl SyncHandle {
     }
 }
 
+/// How long dropping the handle waits for the worker to stop.
+const STOP_WAIT: Duration = Duration::from_secs(3);
+
 impl Drop for SyncHandle {
     fn drop(&mut self) {
         let _ = self.tx.send(SyncCmd::Stop);
-        // Not joined: a pass waiting on a hanging server must not hold the app's exit.
-        // Every write it makes is one transaction, so stopping anywhere loses nothing.
-        drop(self.thread.take());
+        // Waited for, briefly: SQLCipher tears its crypto provider down in an `atexit`
+        // handler, and a worker still inside SQLite when the process exits could crash
+        // it (a failed exit status after a clean quit). A pass waiting on a hanging server
+        // must not hold the app's exit for long, though: after the wait the thread is left
+        // (it is then waiting on the network, not in SQLite). Every write it makes is one
+        // transaction, so stopping anywhere loses nothing.
+        if let Some(thread) = self.thread.take() {
+            let deadline = Instant::now() + STOP_WAIT;
+            while !thread.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            if thread.is_finished() {
+                let _ = thread.join();
+            }
+        }
     }
 }
 
