@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use reqwest::StatusCode;
+/// The HTTP status type [`decode_answer`] takes.
+pub use reqwest::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -362,29 +363,13 @@ impl Client {
         }
         let resp = req.send().await.map_err(|e| transport_error(&e))?;
         let status = resp.status();
-        let retry_after = resp
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = retry_after_of(
+            resp.headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+        );
         let bytes = read_capped(resp, MAX_RESPONSE_BYTES).await?;
-        if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| ClientError::Retryable {
-                error: local_error(
-                    ErrorCode::Internal,
-                    format!("máy chủ trả lời không đúng định dạng: {e}"),
-                ),
-                retry_after: None,
-            });
-        }
-        let error = serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|_| {
-            local_error(
-                code_for_status(status),
-                format!("máy chủ trả lời mã {}", status.as_u16()),
-            )
-        });
-        Err(classify(status, error, retry_after))
+        decode_answer(status, retry_after, &bytes)
     }
 
     // --- the routes -----------------------------------------------------------
@@ -568,6 +553,82 @@ async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>,
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// The longest wait a `Retry-After` may ask for; a longer one is cut to this, so a
+/// broken or hostile server cannot park a batch or the sync for days.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_hours(1);
+
+/// The most characters of a server's error message kept, and of each of its field
+/// errors' texts; the most field errors kept. An error answer may be up to
+/// [`MAX_RESPONSE_BYTES`], and its message is copied into every row a failed batch
+/// touches: cut here, once, it stays small wherever it goes.
+pub const MAX_ERROR_MESSAGE_CHARS: usize = 1000;
+pub const MAX_FIELD_TEXT_CHARS: usize = 200;
+pub const MAX_FIELD_ERRORS: usize = 50;
+
+/// A `Retry-After` header in seconds (an HTTP date is not used: no wait is taken),
+/// at most [`MAX_RETRY_AFTER`].
+#[must_use]
+pub fn retry_after_of(header: Option<&str>) -> Option<Duration> {
+    header
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER))
+}
+
+/// Decodes one answer of the backend: a 2xx body as `T` (a body that is not a `T` is
+/// a retryable failure: the outcome is unknown), any other status as the server's
+/// error body (or, when the body is not one, an error made from the status), sorted
+/// by [`classify`]. Pure, and the only decoding the client does (the `backend_response`
+/// fuzz target calls it with arbitrary bytes).
+pub fn decode_answer<T: DeserializeOwned>(
+    status: StatusCode,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Result<T, ClientError> {
+    if status.is_success() {
+        return serde_json::from_slice(body).map_err(|e| ClientError::Retryable {
+            error: local_error(
+                ErrorCode::Internal,
+                format!("máy chủ trả lời không đúng định dạng: {e}"),
+            ),
+            retry_after: None,
+        });
+    }
+    let error = serde_json::from_slice::<ApiError>(body).map_or_else(
+        |_| {
+            local_error(
+                code_for_status(status),
+                format!("máy chủ trả lời mã {}", status.as_u16()),
+            )
+        },
+        bounded,
+    );
+    Err(classify(
+        status,
+        error,
+        retry_after.map(|d| d.min(MAX_RETRY_AFTER)),
+    ))
+}
+
+/// `s` cut to `max` characters (an ellipsis marks the cut).
+fn cut(s: &mut String, max: usize) {
+    if let Some((at, _)) = s.char_indices().nth(max) {
+        s.truncate(at);
+        s.push('…');
+    }
+}
+
+/// A server's error with its texts cut to the limits above.
+fn bounded(mut e: ApiError) -> ApiError {
+    cut(&mut e.message, MAX_ERROR_MESSAGE_CHARS);
+    e.fields.truncate(MAX_FIELD_ERRORS);
+    for f in &mut e.fields {
+        cut(&mut f.field, MAX_FIELD_TEXT_CHARS);
+        cut(&mut f.code, MAX_FIELD_TEXT_CHARS);
+        cut(&mut f.message, MAX_FIELD_TEXT_CHARS);
+    }
+    e
 }
 
 fn code_for_status(status: StatusCode) -> ErrorCode {
