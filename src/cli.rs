@@ -989,13 +989,13 @@ fn import_catalogue(
     let read_err = |e: &dyn std::fmt::Display| {
         Failure::runtime(lang.f("cli.read_failed", &[("file", &shown), ("error", e)]))
     };
-    let size = std::fs::metadata(file).map_err(|e| read_err(&e))?.len();
-    if size > MAX_IMPORT_MB * 1024 * 1024 {
-        return Err(Failure::runtime(
-            lang.f("cli.too_big", &[("file", &shown), ("max", &MAX_IMPORT_MB)]),
-        ));
-    }
-    let bytes = std::fs::read(file).map_err(|e| read_err(&e))?;
+    let bytes =
+        crate::bounded::read(file, MAX_IMPORT_MB * crate::bounded::MB).map_err(|e| match e {
+            crate::bounded::ReadError::TooLarge { .. } => Failure::runtime(
+                lang.f("cli.too_big", &[("file", &shown), ("max", &MAX_IMPORT_MB)]),
+            ),
+            e => read_err(&lang.f_owned(e.key(), &e.args())),
+        })?;
     let procedures = catalogue::parse(&bytes, format).map_err(|e| {
         Failure::runtime(lang.f("cli.import_failed", &[("file", &shown), ("error", &e)]))
     })?;

@@ -88,6 +88,16 @@ impl Lang {
         }
         out
     }
+
+    /// [`Lang::f`] with arguments given as owned strings (what errors' `args()` give).
+    #[must_use]
+    pub fn f_owned(self, key: &str, args: &[(&str, String)]) -> String {
+        let args: Vec<(&str, &dyn std::fmt::Display)> = args
+            .iter()
+            .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+            .collect();
+        self.f(key, &args)
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 pub mod action;
 pub mod api;
 pub mod app;
+pub mod bounded;
 pub mod calendar;
 pub mod card;
 pub mod catalogue;

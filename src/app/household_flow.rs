@@ -375,10 +375,11 @@ impl State {
                 let ask = match result {
                     Ok(text) => h.add_list(&text, lang),
                     Err(e) => {
+                        let why = lang.f_owned(e.key(), &e.args());
                         h.message = Some((
                             lang.f(
                                 "household.read_failed",
-                                &[("error", &crate::text::sanitize(&e).0)],
+                                &[("error", &crate::text::sanitize(&why).0)],
                             ),
                             true,
                         ));

@@ -210,11 +210,12 @@ fn holder(lang: Lang, file: Option<&Path>) -> Result<Holder, Failure> {
     let bad = |e: &dyn std::fmt::Display| {
         Failure::usage(lang.f("cli.holder_error", &[("file", &shown), ("error", e)]))
     };
-    let size = std::fs::metadata(file).map_err(|e| bad(&e))?.len();
-    if size > holder_file::MAX_LEN as u64 {
-        return Err(bad(&holder_file::HolderFileError::TooLarge));
-    }
-    let text = std::fs::read_to_string(file).map_err(|e| bad(&e))?;
+    let max = u64::try_from(holder_file::MAX_LEN).unwrap_or(u64::MAX);
+    let bytes = crate::bounded::read(file, max).map_err(|e| match e {
+        crate::bounded::ReadError::TooLarge { .. } => bad(&holder_file::HolderFileError::TooLarge),
+        e => bad(&lang.f_owned(e.key(), &e.args())),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| bad(&e))?;
     holder_file::parse(&text).map_err(|e| bad(&e))
 }
 

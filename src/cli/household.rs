@@ -203,14 +203,14 @@ pub fn verify(paths: &Paths, config: &Config, args: &VerifyArgs) -> Result<(), F
             &[("file", &input.display()), ("error", e)],
         ))
     };
-    let size = std::fs::metadata(input).map_err(|e| read_err(&e))?.len();
-    if size > MAX_INPUT_MB * 1024 * 1024 {
-        return Err(Failure::runtime(lang.f(
-            "cli.too_big",
-            &[("file", &input.display()), ("max", &MAX_INPUT_MB)],
-        )));
-    }
-    let bytes = std::fs::read(input).map_err(|e| read_err(&e))?;
+    let bytes =
+        crate::bounded::read(input, MAX_INPUT_MB * crate::bounded::MB).map_err(|e| match e {
+            crate::bounded::ReadError::TooLarge { .. } => Failure::runtime(lang.f(
+                "cli.too_big",
+                &[("file", &input.display()), ("max", &MAX_INPUT_MB)],
+            )),
+            e => read_err(&lang.f_owned(e.key(), &e.args())),
+        })?;
     let text = String::from_utf8_lossy(&bytes);
     let (members, problems) = household::parse_list(&text);
     for p in &problems {

@@ -206,7 +206,7 @@ pub enum StoreEvent {
     },
     MembersRead {
         req: u64,
-        result: Result<String, String>,
+        result: Result<String, crate::bounded::ReadError>,
     },
     Outbox {
         req: u64,
@@ -611,18 +611,10 @@ fn failed(cmd: StoreCmd, e: &str) -> Option<StoreEvent> {
     })
 }
 
-/// A members file as text, refused when too big or not readable.
-fn read_members(path: &std::path::Path) -> Result<String, String> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
-    if meta.len() > MAX_MEMBERS_FILE {
-        return Err(format!(
-            "{shown}: {} MB > {} MB",
-            meta.len() / 1_048_576,
-            MAX_MEMBERS_FILE / 1_048_576
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
+/// A members file as text, refused when too big, not a regular file (a pipe would
+/// block this thread) or not readable.
+fn read_members(path: &std::path::Path) -> Result<String, crate::bounded::ReadError> {
+    let bytes = crate::bounded::read_regular(path, MAX_MEMBERS_FILE)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
