@@ -12,6 +12,11 @@ use serde::{Deserialize, Serialize};
 /// The most members one list may hold.
 pub const MAX_MEMBERS: usize = 100_000;
 
+/// The most unreadable lines reported for one list. A file of millions of bad lines
+/// (not a members list at all) would otherwise cost far more memory as problems than
+/// as text: reading stops with one last problem, `household.line.too_many_problems`.
+pub const MAX_PROBLEMS: usize = 1000;
+
 /// A person to verify, as the list gives them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberInput {
@@ -31,7 +36,8 @@ pub struct LineProblem {
     /// 1-based line number.
     pub line: usize,
     /// i18n key: `household.line.id` (not a 12-digit number), `household.line.duplicate`,
-    /// `household.line.columns`, `household.line.too_many`.
+    /// `household.line.columns`, `household.line.too_many`; and
+    /// `household.line.too_many_problems` when reading stopped after [`MAX_PROBLEMS`].
     pub key: &'static str,
     /// What was on the line (trimmed, shortened).
     pub text: String,
@@ -147,7 +153,8 @@ fn header(cols: &[String]) -> Option<(usize, Option<usize>)> {
 /// Reads a members list: one ID number per line, or CSV (with a header naming the
 /// columns — `so_dinh_danh`/`id_number`, `ho_ten`/`name` — or without one: the number
 /// first, the name second). Blank lines and lines starting with `#` are skipped; a line
-/// that is not a 12-digit number, or repeats one, is reported by number and skipped.
+/// that is not a 12-digit number, or repeats one, is reported by number and skipped;
+/// after [`MAX_PROBLEMS`] such lines reading stops (the text is not a members list).
 #[must_use]
 pub fn parse_list(text: &str) -> (Vec<MemberInput>, Vec<LineProblem>) {
     let mut out: Vec<MemberInput> = Vec::new();
@@ -161,6 +168,14 @@ pub fn parse_list(text: &str) -> (Vec<MemberInput>, Vec<LineProblem>) {
         let line = raw.trim().trim_start_matches('\u{feff}');
         if line.is_empty() || line.starts_with('#') {
             continue;
+        }
+        if problems.len() >= MAX_PROBLEMS {
+            problems.push(LineProblem {
+                line: n,
+                key: "household.line.too_many_problems",
+                text: crate::text::shown(line, 40),
+            });
+            break;
         }
         let cols = fields(line);
         if out.is_empty()

@@ -169,7 +169,14 @@ impl HouseholdState {
         let (members, problems) = household::parse_list(text);
         let added = self.check.add(&members);
         let mut msg = lang.f("household.added", &[("n", &added)]);
-        if let Some(p) = problems.first() {
+        // The problem that stopped reading, when one did; else the first.
+        let stopped = problems.last().filter(|p| {
+            matches!(
+                p.key,
+                "household.line.too_many" | "household.line.too_many_problems"
+            )
+        });
+        if let Some(p) = stopped.or(problems.first()) {
             msg.push(' ');
             msg.push_str(&lang.f(
                 "household.skipped",
