@@ -359,13 +359,18 @@ fn qr_parse(lang: Lang, text: Option<&str>, json: bool) -> Result<(), Failure> {
     let text = match text {
         Some(t) if t != "-" => t.to_owned(),
         _ => {
-            let mut line = String::new();
+            // One line, read to at most the longest QR text and its line ending (CR LF)
+            // plus one byte: a longer line is refused by its length, however long it
+            // is, and never held whole.
+            let mut line = Vec::new();
             std::io::stdin()
                 .lock()
-                .take(qr::MAX_LEN as u64 + 1)
-                .read_line(&mut line)
+                .take(u64::try_from(qr::MAX_LEN + 3).unwrap_or(u64::MAX))
+                .read_until(b'\n', &mut line)
                 .map_err(|e| Failure::runtime(e.to_string()))?;
-            line
+            let line = line.strip_suffix(b"\n").unwrap_or(&line);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            String::from_utf8_lossy(line).into_owned()
         }
     };
     let q = qr::parse(&text).map_err(|e| {

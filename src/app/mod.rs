@@ -45,6 +45,12 @@ pub const MIN_WIDTH: u16 = 80;
 /// The smallest terminal every screen is designed for.
 pub const MIN_HEIGHT: u16 = 24;
 
+/// The longest paste taken (bytes). A members list is the longest thing worth pasting
+/// (about 30,000 lines fit); a longer list is read from its file. A longer paste is
+/// refused whole, before any screen copies, cleans or parses it (the terminal library
+/// has already read it: that copy is the only one).
+pub const MAX_PASTE: usize = 1024 * 1024;
+
 /// Something that happened: a key, a paste, a resize, a service's answer, a signal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
@@ -63,6 +69,11 @@ pub enum Msg {
     },
     /// The serial scanner cannot be read.
     ScannerProblem(String),
+    /// A scan longer than any CCCD's QR code was dropped (`len` bytes): a keyboard-wedge
+    /// burst or a serial line.
+    ScanTooLong {
+        len: usize,
+    },
     /// The draft-save timer ran out (armed by `Effect::DraftTimer`).
     DraftTimer,
     /// The sync worker reported something.
@@ -641,6 +652,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(ev) if ev.kind != KeyEventKind::Release => on_key(state, Key::from_event(&ev)),
         Msg::Key(_) => Vec::new(),
+        Msg::Paste(text) if text.len() > MAX_PASTE => {
+            state.flash = Some(Flash {
+                text: state.lang.f(
+                    "flash.paste_too_long",
+                    &[
+                        ("size", &crate::bounded::human_len(text.len())),
+                        ("max", &crate::bounded::human_len(MAX_PASTE)),
+                    ],
+                ),
+                error: true,
+            });
+            Vec::new()
+        }
         Msg::Paste(text) if state.lock.is_some() => {
             if let Some(lock) = state.lock.as_mut() {
                 lock.on_paste(&text);
@@ -720,6 +744,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Backend(event) => state.on_backend(event),
         Msg::Card(event) => state.on_card(event),
         Msg::Scan { text, at } => state.on_scan(&text, at),
+        Msg::ScanTooLong { len } => {
+            state.flash = Some(Flash {
+                text: state.lang.f(
+                    "flash.scan_too_long",
+                    &[("len", &len), ("max", &crate::card::qr::MAX_LEN)],
+                ),
+                error: true,
+            });
+            Vec::new()
+        }
         Msg::ScannerProblem(e) => {
             state.flash = Some(Flash {
                 text: state

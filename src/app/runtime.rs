@@ -179,6 +179,9 @@ pub fn run(
                         crate::card::serial_scanner::ScannerEvent::Problem(e) => {
                             Msg::ScannerProblem(e)
                         }
+                        crate::card::serial_scanner::ScannerEvent::TooLong { len } => {
+                            Msg::ScanTooLong { len }
+                        }
                     };
                     let _ = scan_tx.send(msg);
                 });
@@ -231,6 +234,7 @@ fn spawn_input_reader(tx: UnboundedSender<Msg>) {
                             text,
                             at: crate::card::service::office_now(),
                         },
+                        Input::TooLong { len } => Msg::ScanTooLong { len },
                     };
                     tx.send(msg).is_ok()
                 })
