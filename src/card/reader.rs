@@ -100,8 +100,10 @@ pub enum ReadError {
     Dg13(Dg13Error),
     #[error("the MRZ's ID number {mrz} differs from DG13's {dg13}")]
     IdMismatch { mrz: String, dg13: String },
-    #[error("a file is larger than {MAX_FILE} bytes")]
-    TooLarge,
+    /// A file announces (in its TLV header) more than [`MAX_FILE`] bytes, or reaches
+    /// past what READ BINARY can address: refused from the header, before it is read.
+    #[error("{step} is {len} bytes long, more than {MAX_FILE}")]
+    TooLarge { step: &'static str, len: usize },
 }
 
 impl ReadError {
@@ -117,7 +119,7 @@ impl ReadError {
             ReadError::Mrz(e) => e.key(),
             ReadError::Dg13(e) => e.key(),
             ReadError::IdMismatch { .. } => "card.id_mismatch",
-            ReadError::TooLarge => "card.too_large",
+            ReadError::TooLarge { .. } => "card.too_large",
         }
     }
 
@@ -135,6 +137,11 @@ impl ReadError {
                 vec![("mrz", mrz.clone()), ("dg13", dg13.clone())]
             }
             ReadError::Transport(e) => vec![("error", e.clone())],
+            ReadError::TooLarge { step, len } => vec![
+                ("file", (*step).to_owned()),
+                ("len", len.to_string()),
+                ("max", MAX_FILE.to_string()),
+            ],
             _ => Vec::new(),
         }
     }
@@ -213,11 +220,20 @@ impl Counted<'_> {
             sw => return Err(ReadError::Status { step, sw }),
         }
         // The first read takes as much as one response holds; its TLV header says the
-        // file's length.
+        // file's length, which is checked before anything more is read or held: a card
+        // announcing a 50 MB photo costs one READ BINARY.
         let mut out = self.read_binary(s, 0, self.max_read, step)?;
-        let total = tlv::peek_header(&out).map_err(ReadError::Tlv)?.total_len();
+        let total = match tlv::peek_header(&out) {
+            Ok(header) => header.total_len(),
+            Err(e) => {
+                return Err(match long_length(&out, &e) {
+                    Some(len) if len > MAX_FILE => ReadError::TooLarge { step, len },
+                    _ => ReadError::Tlv(e),
+                });
+            }
+        };
         if total > MAX_FILE {
-            return Err(ReadError::TooLarge);
+            return Err(ReadError::TooLarge { step, len: total });
         }
         out.truncate(total);
         while out.len() < total {
@@ -239,10 +255,14 @@ impl Counted<'_> {
         len: usize,
         step: &'static str,
     ) -> Result<Vec<u8>, ReadError> {
-        let off = u16::try_from(offset)
-            .ok()
-            .filter(|o| *o <= 0x7FFF)
-            .ok_or(ReadError::TooLarge)?;
+        let off =
+            u16::try_from(offset)
+                .ok()
+                .filter(|o| *o <= 0x7FFF)
+                .ok_or(ReadError::TooLarge {
+                    step,
+                    len: offset.saturating_add(len),
+                })?;
         let [p1, p2] = off.to_be_bytes();
         let (data, sw) = if len > 256 {
             let apdu = s.protect_read_extended(off, len);
@@ -257,6 +277,22 @@ impl Counted<'_> {
             sw => Err(ReadError::Status { step, sw }),
         }
     }
+}
+
+/// The whole length (header included) that an element's header announces when
+/// [`tlv::peek_header`] refused it for a length written on more than 3 bytes — 16 MB
+/// and up, unless padded with zeros — so a card announcing a 50 MB file is told as
+/// such, not as malformed.
+fn long_length(data: &[u8], e: &tlv::TlvError) -> Option<usize> {
+    let tlv::TlvErrorKind::LengthTooLong { bytes } = e.kind else {
+        return None;
+    };
+    let start = e.offset + 1;
+    let end = start.checked_add(usize::from(bytes))?;
+    let value = data.get(start..end)?.iter().fold(0usize, |acc, &b| {
+        acc.saturating_mul(256).saturating_add(usize::from(b))
+    });
+    Some(value.saturating_add(end))
 }
 
 /// Reads the card: `bac_info` is the MRZ information (see
@@ -441,6 +477,93 @@ mod tests {
         assert!(!atr_supports_extended(&[0x3B]));
         assert!(!atr_supports_extended(&[0x3B, 0x8F, 0x80]));
         assert!(!atr_supports_extended(&[]));
+    }
+
+    /// Passes every APDU to the card and notes what went by: how many, and the largest
+    /// answer. A window on the real exchange, not a fake.
+    struct Watched<'a> {
+        card: &'a mut super::super::virtual_card::VirtualCard,
+        sent: std::rc::Rc<std::cell::Cell<usize>>,
+        largest_answer: usize,
+    }
+
+    impl Transport for Watched<'_> {
+        fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, String> {
+            self.sent.set(self.sent.get() + 1);
+            let answer = self.card.transmit(apdu)?;
+            self.largest_answer = self.largest_answer.max(answer.len());
+            Ok(answer)
+        }
+
+        fn extended_length(&self) -> bool {
+            self.card.extended_length()
+        }
+    }
+
+    #[test]
+    fn a_card_announcing_a_50_mb_photo_is_refused_from_its_header() {
+        use super::super::virtual_card::{self, VirtualCard};
+        let holder = virtual_card::demo_holder();
+        let info = mrz::bac_key_seed_input(&holder.id_number, holder.birth, holder.expiry)
+            .expect("the demo holder's key");
+        // DG2 (tag 75) with a length saying 50 MB (four bytes: more than the three the
+        // TLV reader takes) or 8 MB (three bytes), then the start of a photo: the card
+        // holds 1 KB; the header is all it takes to refuse it.
+        let fifty: usize = 50 * 1024 * 1024;
+        let mut dg2_50 = vec![0x75, 0x84];
+        dg2_50.extend(u32::try_from(fifty).unwrap().to_be_bytes());
+        let eight: usize = 8 * 1024 * 1024;
+        let dg2_8 = vec![0x75, 0x83, 0x80, 0x00, 0x00];
+        for (dg2, len, extended, shown_len) in [
+            (&dg2_50, fifty + 6, false, "52428806"),
+            (&dg2_50, fifty + 6, true, "52428806"),
+            (&dg2_8, eight + 5, false, "8388613"),
+            (&dg2_8, eight + 5, true, "8388613"),
+        ] {
+            let dg2 = [&dg2[..], &[0xA5; 1024]].concat();
+            let mut card = VirtualCard::new(&holder, 7).expect("the demo card");
+            card.extended = extended;
+            card.set_file(EF_DG2, dg2);
+            let sent = std::rc::Rc::new(std::cell::Cell::new(0));
+            let mut watched = Watched {
+                card: &mut card,
+                sent: std::rc::Rc::clone(&sent),
+                largest_answer: 0,
+            };
+            let mut at_dg2 = None;
+            let result = read_with(&mut watched, &info, &mut |b| b.fill(7), true, &mut |step| {
+                if step == "DG2" {
+                    at_dg2 = Some(sent.get());
+                }
+            });
+            let e = result.expect_err("a 50 MB DG2 is read");
+            assert_eq!(
+                e,
+                ReadError::TooLarge { step: "DG2", len },
+                "extended {extended}"
+            );
+            // Two APDUs for DG2 — SELECT and one READ BINARY — then the read stopped:
+            // nothing more was asked for, nothing sized by the header was held.
+            let at_dg2 = at_dg2.expect("the read reached DG2");
+            assert_eq!(sent.get() - at_dg2, 2, "extended {extended}");
+            let most = if extended {
+                MAX_READ_EXTENDED
+            } else {
+                MAX_READ
+            };
+            assert!(
+                watched.largest_answer <= most + 64,
+                "a {}-byte answer",
+                watched.largest_answer
+            );
+            let shown = crate::i18n::Lang::Vi.f_owned(e.key(), &e.args());
+            assert_eq!(
+                shown,
+                format!(
+                    "Tệp DG2 trên chip báo dài {shown_len} byte, quá mức 65536 byte: không đọc tiếp."
+                )
+            );
+        }
     }
 
     #[test]
