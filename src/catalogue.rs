@@ -13,8 +13,6 @@ use crate::rng::SplitMix64;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use serde_json::Value;
-
 /// The sample catalogue file, embedded.
 pub const SAMPLE_JSON: &str = include_str!("../config/sample-catalogue.json");
 
@@ -103,16 +101,10 @@ pub fn parse(bytes: &[u8], format: Format) -> Result<Vec<Procedure>, ImportError
     if text.trim().is_empty() {
         return Err(ImportError::File("the file is empty".to_owned()));
     }
-    let mut procedures = match format {
+    let procedures = match format {
         Format::Json => parse_json(text)?,
         Format::Csv => parse_csv(text)?,
     };
-    // Text is stored NFC, so that "Hoà" typed in NFD and in NFC is one value.
-    for p in &mut procedures {
-        for s in [&mut p.code, &mut p.local_code, &mut p.name, &mut p.field] {
-            *s = crate::text::sanitize(s).0;
-        }
-    }
     if procedures.is_empty() {
         return Err(ImportError::File(
             "the file contains no procedures".to_owned(),
@@ -169,18 +161,7 @@ enum Raw<'a> {
     Other(&'static str),
 }
 
-impl<'a> Raw<'a> {
-    fn from_json(value: Option<&'a Value>) -> Self {
-        match value {
-            None | Some(Value::Null) => Raw::Absent,
-            Some(Value::String(s)) => Raw::Text(s),
-            Some(Value::Bool(b)) => Raw::Bool(*b),
-            Some(Value::Number(n)) => Raw::Number(n),
-            Some(Value::Array(_)) => Raw::Other("a list"),
-            Some(Value::Object(_)) => Raw::Other("an object"),
-        }
-    }
-
+impl Raw<'_> {
     fn describe(self) -> String {
         match self {
             Raw::Absent => "nothing".to_owned(),
@@ -272,10 +253,23 @@ fn read_text(
             Ok(String::new())
         };
     }
-    match text_problem(text, max_chars) {
-        Some(problem) => Err(field_error(row, field, problem)),
-        None => Ok(text.to_owned()),
+    if let Some(problem) = text_problem(text, max_chars) {
+        return Err(field_error(row, field, problem));
     }
+    // Text is stored cleaned (a bidi control becomes a mark) and NFC, so that "Hoà"
+    // typed in NFD and in NFC is one value (and one code: duplicates are found after
+    // this). NFC may lengthen a text (U+0958 becomes two characters): the limit holds
+    // for what is stored.
+    let clean = crate::text::sanitize(text).0;
+    let chars = clean.chars().count();
+    if chars > max_chars {
+        return Err(field_error(
+            row,
+            field,
+            format!("is too long ({chars} characters, at most {max_chars})"),
+        ));
+    }
+    Ok(clean)
 }
 
 /// Why a value is not a whole non-negative number.
@@ -500,49 +494,294 @@ fn expected_list() -> String {
 // ---------------------------------------------------------------------------
 
 fn parse_json(text: &str) -> Result<Vec<Procedure>, ImportError> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| ImportError::File(format!("not valid JSON: {e}")))?;
-    let items = match &value {
-        Value::Array(items) => items,
-        Value::Object(map) => {
-            if let Some(key) = map.keys().find(|k| *k != "procedures") {
-                return Err(ImportError::File(format!(
+    use serde::de::DeserializeSeed as _;
+    let mut rows = JsonRows::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let read = Top(&mut rows).deserialize(&mut de).and_then(|()| de.end());
+    if let Some(e) = rows.error {
+        return Err(e);
+    }
+    match read {
+        Ok(()) => Ok(rows.out),
+        // Valid JSON of another shape (a string, a number…).
+        Err(e) if e.classify() == serde_json::error::Category::Data => Err(ImportError::File(
+            "expected an array of procedures or {\"procedures\": [...]}".to_owned(),
+        )),
+        Err(e) => Err(ImportError::File(format!("not valid JSON: {e}"))),
+    }
+}
+
+/// What a JSON import has read so far. The file is read as a stream: each element is
+/// checked and turned into a [`Procedure`] as soon as it is read, and only its
+/// top-level values are kept meanwhile (a nested list or object is skipped, not built).
+/// So memory follows the procedures kept, never a tree of the whole file: a
+/// `serde_json::Value` of `[[],[],…]` costs some twenty times its text.
+#[derive(Default)]
+struct JsonRows {
+    codes: Codes,
+    out: Vec<Procedure>,
+    /// The first problem, which stops the reading.
+    error: Option<ImportError>,
+    seen_procedures: bool,
+}
+
+impl JsonRows {
+    /// Stops the reading with `e` (kept; serde gets a placeholder).
+    fn fail<E: serde::de::Error>(&mut self, e: ImportError) -> E {
+        self.error = Some(e);
+        E::custom("stopped")
+    }
+}
+
+/// One JSON value as a field holds it: scalars kept, a list or an object only named.
+#[derive(Debug)]
+enum JsonRaw {
+    Null,
+    Text(String),
+    Bool(bool),
+    Number(serde_json::Number),
+    Other(&'static str),
+}
+
+impl JsonRaw {
+    fn raw(&self) -> Raw<'_> {
+        match self {
+            JsonRaw::Null => Raw::Absent,
+            JsonRaw::Text(s) => Raw::Text(s),
+            JsonRaw::Bool(b) => Raw::Bool(*b),
+            JsonRaw::Number(n) => Raw::Number(n),
+            JsonRaw::Other(what) => Raw::Other(what),
+        }
+    }
+}
+
+/// An element of the array: an object's fields, or another value.
+enum JsonItem {
+    Object(std::collections::BTreeMap<String, JsonRaw>),
+    Value(JsonRaw),
+}
+
+/// Reads a [`JsonRaw`]; a list or an object is skipped without being built.
+struct RawVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RawVisitor {
+    type Value = JsonRaw;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<JsonRaw, E> {
+        Ok(JsonRaw::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<JsonRaw, E> {
+        Ok(JsonRaw::Bool(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<JsonRaw, E> {
+        Ok(JsonRaw::Number(v.into()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<JsonRaw, E> {
+        Ok(JsonRaw::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<JsonRaw, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(JsonRaw::Other("a number"), JsonRaw::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<JsonRaw, E> {
+        Ok(JsonRaw::Text(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<JsonRaw, E> {
+        Ok(JsonRaw::Text(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<JsonRaw, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(JsonRaw::Other("a list"))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonRaw, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(JsonRaw::Other("an object"))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsonRaw {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RawVisitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsonItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ItemVisitor;
+        impl<'de> serde::de::Visitor<'de> for ItemVisitor {
+            type Value = JsonItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a procedure")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JsonItem, A::Error> {
+                // A key given twice: the last value counts, as in a JSON object.
+                let mut fields = std::collections::BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, JsonRaw>()? {
+                    fields.insert(k, v);
+                }
+                Ok(JsonItem::Object(fields))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<JsonItem, E> {
+                Ok(JsonItem::Value(JsonRaw::Null))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<JsonItem, E> {
+                RawVisitor.visit_bool(v).map(JsonItem::Value)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<JsonItem, E> {
+                RawVisitor.visit_u64(v).map(JsonItem::Value)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<JsonItem, E> {
+                RawVisitor.visit_i64(v).map(JsonItem::Value)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<JsonItem, E> {
+                RawVisitor.visit_f64(v).map(JsonItem::Value)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<JsonItem, E> {
+                RawVisitor.visit_str(v).map(JsonItem::Value)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<JsonItem, A::Error> {
+                RawVisitor.visit_seq(seq).map(JsonItem::Value)
+            }
+        }
+        d.deserialize_any(ItemVisitor)
+    }
+}
+
+/// The whole file: an array of procedures, or `{"procedures": [...]}`.
+struct Top<'a>(&'a mut JsonRows);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Top<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Top<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of procedures or {\"procedures\": [...]}")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let rows = self.0;
+        let mut row = 0;
+        while let Some(item) = seq.next_element::<JsonItem>()? {
+            row += 1;
+            if let Err(e) = rows.take(row, item) {
+                return Err(rows.fail(e));
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let rows = self.0;
+        while let Some(key) = map.next_key::<String>()? {
+            if key != "procedures" {
+                let e = ImportError::File(format!(
                     "unknown top-level key `{}`; expected {{\"procedures\": [...]}} or a plain array",
-                    shorten(key)
-                )));
+                    shorten(&key)
+                ));
+                return Err(rows.fail(e));
             }
-            match map.get("procedures") {
-                Some(Value::Array(items)) => items,
-                Some(_) => {
-                    return Err(ImportError::File(
-                        "`procedures` must be an array of procedures".to_owned(),
-                    ));
-                }
-                None => {
-                    return Err(ImportError::File(
-                        "expected {\"procedures\": [...]} or a plain array".to_owned(),
-                    ));
-                }
+            if rows.seen_procedures {
+                return Err(rows.fail(ImportError::File("`procedures` is given twice".to_owned())));
             }
+            rows.seen_procedures = true;
+            map.next_value_seed(List(&mut *rows))?;
         }
-        _ => {
-            return Err(ImportError::File(
-                "expected an array of procedures or {\"procedures\": [...]}".to_owned(),
-            ));
+        if rows.seen_procedures {
+            Ok(())
+        } else {
+            Err(rows.fail(ImportError::File(
+                "expected {\"procedures\": [...]} or a plain array".to_owned(),
+            )))
         }
-    };
-    let mut codes = Codes::default();
-    let mut out = Vec::with_capacity(items.len());
-    for (index, item) in items.iter().enumerate() {
-        let row = index + 1;
-        let Value::Object(object) = item else {
-            return Err(ImportError::Row {
-                row,
-                problem: format!(
-                    "must be an object such as {{\"code\": …, \"name\": …}}, found {}",
-                    Raw::from_json(Some(item)).describe()
-                ),
-            });
+    }
+}
+
+/// The value of `procedures`: it must be an array.
+struct List<'a>(&'a mut JsonRows);
+
+impl<'de> serde::de::DeserializeSeed<'de> for List<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        // An array is read row by row; anything else is skipped, then refused.
+        let rows = self.0;
+        let mut list = Some(Top(&mut *rows));
+        if d.deserialize_any(EitherList(&mut list))? {
+            Ok(())
+        } else {
+            Err(rows.fail(ImportError::File(
+                "`procedures` must be an array of procedures".to_owned(),
+            )))
+        }
+    }
+}
+
+/// Reads an array through the [`Top`] it holds (returning `true`), or skips any other
+/// value (returning `false`).
+struct EitherList<'a, 'b>(&'a mut Option<Top<'b>>);
+
+impl<'de> serde::de::Visitor<'de> for EitherList<'_, '_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+        match self.0.take() {
+            Some(top) => top.visit_seq(seq).map(|()| true),
+            None => Ok(false),
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+        RawVisitor.visit_map(map).map(|_| false)
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+}
+
+impl JsonRows {
+    /// Checks one element (row `row`, 1-based) and keeps its procedure.
+    fn take(&mut self, row: usize, item: JsonItem) -> Result<(), ImportError> {
+        let object = match item {
+            JsonItem::Object(object) => object,
+            JsonItem::Value(value) => {
+                return Err(ImportError::Row {
+                    row,
+                    problem: format!(
+                        "must be an object such as {{\"code\": …, \"name\": …}}, found {}",
+                        value.raw().describe()
+                    ),
+                });
+            }
         };
         if let Some(key) = object.keys().find(|k| !COLUMNS.contains(&k.as_str())) {
             return Err(field_error(
@@ -551,11 +790,13 @@ fn parse_json(text: &str) -> Result<Vec<Procedure>, ImportError> {
                 format!("is not a known field (expected {})", expected_list()),
             ));
         }
-        let procedure = build(row, |name| Raw::from_json(object.get(name)))?;
-        codes.check(row, &procedure.code)?;
-        out.push(procedure);
+        let procedure = build(row, |name| {
+            object.get(name).map_or(Raw::Absent, JsonRaw::raw)
+        })?;
+        self.codes.check(row, &procedure.code)?;
+        self.out.push(procedure);
+        Ok(())
     }
-    Ok(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -1806,6 +2047,60 @@ mod tests {
             matches!(&e, ImportError::File(m) if m.contains("`version`")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn json_is_read_as_a_stream_row_by_row() {
+        // A bad first row is refused as soon as it is read: the rest of the file (here
+        // a million empty lists, then broken JSON) is never parsed, let alone built.
+        let tail = "[],".repeat(1_000_000);
+        let e = json_err(&format!("[42, {tail} oops"));
+        assert_eq!(
+            e,
+            ImportError::Row {
+                row: 1,
+                problem:
+                    "must be an object such as {\"code\": …, \"name\": …}, found the number 42"
+                        .into()
+            }
+        );
+        // Lists and objects inside a field are skipped, not built, however deep.
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = json_err(&format!(
+            r#"[{{"code": "A", "name": {deep}, "field": "F", "days": 1, "charges_fee": false}}]"#
+        ));
+        assert!(field_err(1, "name")(&e), "{e:?}");
+        assert!(problem(&e).contains("found a list"), "{e:?}");
+    }
+
+    #[test]
+    fn json_shapes_other_than_a_list_of_procedures_are_refused() {
+        let file = |text: &str| match json_err(text) {
+            ImportError::File(m) => m,
+            e => panic!("{text}: {e:?}"),
+        };
+        assert!(file(r#""procedures""#).starts_with("expected an array of procedures"));
+        assert!(file("12").starts_with("expected an array of procedures"));
+        assert!(file("{}").starts_with("expected {\"procedures\": [...]}"));
+        assert_eq!(
+            file(r#"{"procedures": {"code": "A"}}"#),
+            "`procedures` must be an array of procedures"
+        );
+        assert_eq!(
+            file(&format!(
+                r#"{{"procedures": [{GOOD_ROW}], "procedures": []}}"#
+            )),
+            "`procedures` is given twice"
+        );
+        assert!(file(&format!("[{GOOD_ROW}] []")).starts_with("not valid JSON"));
+        // A key given twice in a row: the last value counts, as in any JSON object.
+        let p = parse(
+            r#"[{"code": "A", "name": "N", "name": "M", "field": "F", "days": 1, "charges_fee": false}]"#
+                .as_bytes(),
+            Format::Json,
+        )
+        .unwrap();
+        assert_eq!(p[0].name, "M");
     }
 
     #[test]
