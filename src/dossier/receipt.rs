@@ -173,22 +173,35 @@ pub fn html(r: &Receipt) -> String {
     out
 }
 
-/// The file name of a slip: `giay-hen-{code}.html`, with anything but ASCII letters,
-/// digits, dots and dashes replaced, so the name can never leave the export folder.
-#[must_use]
-pub fn file_name(code: &str, attempt: u32) -> String {
-    let safe: String = code
+/// The most characters of a dossier code kept in a file name: a code may come from the
+/// backend, any length, and a file name holds at most 255 bytes.
+pub const MAX_NAME_CODE_CHARS: usize = 80;
+
+/// `s` as part of a file name: its first `max` characters, anything but ASCII letters,
+/// digits, dots and dashes (`/`, NUL, controls, spaces, accents) replaced by `_`, no
+/// leading dot. So no part can name a folder, `.`, `..` or a hidden file.
+fn safe_part(s: &str, max: usize) -> String {
+    let safe: String = s
         .chars()
+        .take(max)
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || (c == '.') {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
                 c
             } else {
                 '_'
             }
         })
         .collect();
-    let safe = safe.trim_start_matches('.');
-    let safe = if safe.is_empty() { "ho-so" } else { safe };
+    safe.trim_start_matches('.').to_owned()
+}
+
+/// The file name of a slip: `giay-hen-{code}.html`, the code in safe characters (see
+/// `safe_part`) and at most [`MAX_NAME_CODE_CHARS`] of them, so the name can never
+/// leave the export folder.
+#[must_use]
+pub fn file_name(code: &str, attempt: u32) -> String {
+    let safe = safe_part(code, MAX_NAME_CODE_CHARS);
+    let safe = if safe.is_empty() { "ho-so" } else { &safe };
     if attempt == 0 {
         format!("giay-hen-{safe}.html")
     } else {
@@ -202,8 +215,8 @@ pub fn export(dir: &Path, code: &str, html: &str) -> std::io::Result<PathBuf> {
     export_named(dir, |attempt| file_name(code, attempt), html.as_bytes())
 }
 
-/// A file name `{prefix}-{code}.{ext}` (`-2`, `-3`… on later attempts) in the
-/// characters a file name can always hold.
+/// A file name `{prefix}-{code}.{ext}` (`-2`, `-3`… on later attempts), every part in
+/// the characters a file name can always hold.
 #[must_use]
 pub fn export_name(prefix: &str, code: &str, ext: &str, attempt: u32) -> String {
     let base = file_name(code, attempt);
@@ -211,24 +224,44 @@ pub fn export_name(prefix: &str, code: &str, ext: &str, attempt: u32) -> String 
         .strip_prefix("giay-hen-")
         .and_then(|b| b.strip_suffix(".html"))
         .unwrap_or("ho-so");
+    let prefix = safe_part(prefix, 40);
+    let ext = safe_part(ext, 10);
+    let prefix = if prefix.is_empty() { "tep" } else { &prefix };
+    let ext = if ext.is_empty() { "txt" } else { &ext };
     format!("{prefix}-{stem}.{ext}")
 }
 
 /// Writes `bytes` into `dir` (created if missing) under the first new name `name(n)`
 /// gives, never over an existing file or through a link; returns the path written.
+///
+/// Confinement: a name that is not one plain file name (empty, `.`, `..`, or holding
+/// `/` or NUL) is refused, so the path written is always `dir/name`. The file is
+/// created with `create_new` (`O_CREAT | O_EXCL`), which fails on anything already at
+/// that name — a symbolic link included, dangling or not, and is never followed — and
+/// the next name is tried; its mode is 0600. `dir` itself is used as configured, link
+/// or not: it is the official's own folder, and whoever could swap it for a link could
+/// already write into it.
 pub fn export_named(
     dir: &Path,
     name: impl Fn(u32) -> String,
     bytes: &[u8],
 ) -> std::io::Result<PathBuf> {
     use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
     std::fs::create_dir_all(dir)?;
     for attempt in 0..1000 {
-        let path = dir.join(name(attempt));
-        debug_assert!(path.parent() == Some(dir));
+        let name = name(attempt);
+        if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\0']) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("not a file name: {name:?}"),
+            ));
+        }
+        let path = dir.join(name);
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
+            .mode(0o600)
             .open(&path)
         {
             Ok(mut f) => {
@@ -310,5 +343,121 @@ mod tests {
         assert_eq!(a.parent(), Some(dir.path()));
         assert_ne!(a, b);
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "a");
+    }
+
+    /// Everything under `dir`, recursively, as paths relative to it.
+    fn tree(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(d) = pending.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let p = entry.unwrap().path();
+                if p.symlink_metadata().unwrap().is_dir() {
+                    pending.push(p.clone());
+                }
+                out.push(p.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn hostile_codes_and_names_cannot_write_outside_the_export_folder() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let root = tempfile::tempdir().unwrap();
+        let exports = root.path().join("exports");
+        // Codes a hostile backend or a tampered store could hand over: traversal,
+        // absolute paths, NUL, control characters, a citizen's name, dots only, and a
+        // code far longer than a file name may be.
+        let long = "9".repeat(5000);
+        let codes = [
+            "../../etc/passwd",
+            "/etc/passwd",
+            "..",
+            "...",
+            "a/../../b",
+            "x\0y",
+            "\u{1b}[31m\r\n",
+            "Lê Thị Thu Hà",
+            "..\\..\\windows",
+            long.as_str(),
+        ];
+        for code in codes {
+            let slip = export(&exports, code, "slip").unwrap();
+            let csv = export_named(
+                &exports,
+                |n| export_name("ho-gia-dinh", code, "csv", n),
+                b"csv",
+            )
+            .unwrap();
+            // A prefix and an extension are made safe too.
+            let odd =
+                export_named(&exports, |n| export_name("../x", code, "/json", n), b"json").unwrap();
+            for path in [&slip, &csv, &odd] {
+                assert_eq!(path.parent(), Some(exports.as_path()), "{code:?}: {path:?}");
+                let name = path.file_name().unwrap().to_str().unwrap();
+                assert!(
+                    name.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b)),
+                    "{name:?}"
+                );
+                assert!(!name.starts_with('.') && name.len() <= 120, "{name:?}");
+                let meta = path.symlink_metadata().unwrap();
+                assert!(meta.is_file());
+                assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+            }
+        }
+        // Nothing but the export folder and the files in it.
+        let outside: Vec<PathBuf> = tree(root.path())
+            .into_iter()
+            .filter(|p| p.parent() != Some(Path::new("exports")) && p != Path::new("exports"))
+            .collect();
+        assert!(outside.is_empty(), "written outside: {outside:?}");
+        assert_eq!(tree(&exports).len(), 3 * codes.len());
+        // A name that is not a plain file name is refused outright.
+        for bad in ["", ".", "..", "../x", "a/b", "x\0"] {
+            let e = export_named(&exports, |_| bad.to_owned(), b"x").unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_link_planted_at_the_file_name_is_not_followed() {
+        let root = tempfile::tempdir().unwrap();
+        let exports = root.path().join("exports");
+        std::fs::create_dir(&exports).unwrap();
+        let code = "000.00.92.H55-230306-0001";
+        // A link to a file outside, where the slip would go; a dangling link to
+        // another outside file where the household CSV would go.
+        let victim = root.path().join("victim.txt");
+        std::fs::write(&victim, "do not touch").unwrap();
+        let slip_name = exports.join(file_name(code, 0));
+        std::os::unix::fs::symlink(&victim, &slip_name).unwrap();
+        let not_yet = root.path().join("not-yet.txt");
+        let csv_name = exports.join(export_name("ho-gia-dinh", code, "csv", 0));
+        std::os::unix::fs::symlink(&not_yet, &csv_name).unwrap();
+
+        let slip = export(&exports, code, "<html>slip</html>").unwrap();
+        let csv = export_named(
+            &exports,
+            |n| export_name("ho-gia-dinh", code, "csv", n),
+            b"so_dinh_danh\n",
+        )
+        .unwrap();
+        // Written beside the links, under the next names.
+        assert_eq!(slip, exports.join(file_name(code, 1)));
+        assert_eq!(
+            csv,
+            exports.join(export_name("ho-gia-dinh", code, "csv", 1))
+        );
+        assert_eq!(std::fs::read_to_string(&slip).unwrap(), "<html>slip</html>");
+        // The outside file is as it was, the dangling link's target still absent, and
+        // the links are still links.
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "do not touch");
+        assert!(!not_yet.exists());
+        for link in [&slip_name, &csv_name] {
+            assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        }
     }
 }
