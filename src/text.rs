@@ -817,11 +817,35 @@ pub fn cell(s: &str, w: usize) -> String {
 }
 
 /// Outside text quoted back in a message: control characters removed, at most `max`
-/// columns.
+/// columns — and at most `4 × max` characters, since characters that take no column
+/// (combining marks) would otherwise let a hostile text of any length through whole.
+/// Only that much of `s` is cleaned.
 #[must_use]
 pub fn shown(s: &str, max: usize) -> String {
-    let clean = sanitize(s).0;
-    truncate(&clean, max).into_owned()
+    if max == 0 {
+        return String::new();
+    }
+    let limit = max.saturating_mul(4);
+    let Some((cut, _)) = s.char_indices().nth(limit) else {
+        let clean = sanitize(s).0;
+        return truncate(&clean, max).into_owned();
+    };
+    let clean = sanitize(&s[..cut]).0;
+    let kept: String = clean.chars().take(limit.saturating_sub(1)).collect();
+    if width(&kept) > max {
+        // Cut by columns, as the whole text would have been.
+        return truncate(&kept, max).into_owned();
+    }
+    // Cut by characters: say so.
+    let mut out = if width(&kept) < max {
+        kept
+    } else {
+        truncate(&kept, max - 1).into_owned()
+    };
+    if !out.ends_with('…') {
+        out.push('…');
+    }
+    out
 }
 
 /// Splits `s` at spaces into at most `max_lines` lines of `width` columns; the last one
@@ -907,6 +931,24 @@ pub fn truncate(s: &str, max_width: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_is_bounded_in_characters_as_well_as_columns() {
+        assert_eq!(shown("Lê Thị\u{1b}[31m Hà", 40), "Lê Thị\u{FFFD}[31m Hà");
+        assert_eq!(shown("Thành phố Hồ Chí Minh", 10), "Thành phố…");
+        // A megabyte of combining marks takes no column: cut by characters.
+        let marks = format!("a{}", "\u{0301}".repeat(1 << 20));
+        let s = shown(&marks, 40);
+        assert!(s.chars().count() <= 160, "{} characters", s.chars().count());
+        assert!(width(&s) <= 40);
+        assert!(s.ends_with('…'));
+        // A long line of ordinary text is cut as before.
+        let line = "079192019782,".repeat(100_000);
+        let s = shown(&line, 40);
+        assert_eq!(width(&s), 40);
+        assert_eq!(s, truncate(&line, 40));
+        assert_eq!(shown("x", 0), "");
+    }
 
     const LIBRARY: &str = "Thủ tục thông báo thành lập thư viện đối với thư viện cộng đồng";
     const BIRTH: &str = "Thủ tục Cấp giấy chứng sinh đối với trường hợp trẻ được sinh ra";
