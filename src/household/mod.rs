@@ -119,10 +119,12 @@ fn fields(line: &str) -> Vec<String> {
     } else {
         b','
     };
+    // One line: a buffer of its size, not csv's default 8 KB for each line read.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .delimiter(sep)
         .flexible(true)
+        .buffer_capacity(line.len().max(1))
         .from_reader(line.as_bytes());
     reader
         .records()
