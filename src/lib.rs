@@ -16,6 +16,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod dossier;
+pub mod fuzzing;
 pub mod hardening;
 pub mod household;
 pub mod i18n;

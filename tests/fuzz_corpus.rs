@@ -1,5 +1,6 @@
 //! Replays the committed fuzz corpora, `fuzz/corpus/<target>/`, through the same
-//! library functions the cargo-fuzz targets call (`motcua::card::fuzzing`), so every
+//! library functions the cargo-fuzz targets call (`motcua::card::fuzzing` for the card's
+//! parsers, `motcua::fuzzing` for the backend's answers and the imports), so every
 //! input the fuzzer once found interesting (and every seed) is checked on each
 //! `cargo test`, without a nightly flag or libFuzzer.
 //!
@@ -12,11 +13,15 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::date;
+use motcua::api::client::{self, ErrorClass, StatusCode};
+use motcua::api::{ErrorCode, OPENAPI_JSON};
 use motcua::card::bac::{self, Session, SmError};
 use motcua::card::dg13::{self, Dg13};
 use motcua::card::fuzzing;
 use motcua::card::virtual_card::{self, VirtualCard};
 use motcua::card::{mrz, qr, reader, tlv};
+use motcua::catalogue::{self, Format};
+use motcua::household;
 
 fn corpus_dir(target: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -146,6 +151,101 @@ fn sm_response_corpus() {
     );
     let extended = fuzzing::session().unprotect_command(seed("seed-sm-cmd-read-extended"));
     assert_eq!(extended.map(|c| c.le), Ok(Some(0x7F00)));
+}
+
+/// The file `name` of a replayed corpus.
+fn seed_in(files: &[(String, Vec<u8>)], name: &str) -> Vec<u8> {
+    files
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or_else(|| panic!("the seed {name} is missing"), |(_, b)| b.clone())
+}
+
+#[test]
+fn backend_response_corpus() {
+    let files = replay("backend_response", motcua::fuzzing::backend_response);
+    // The seeds reach the decoding of answers and of errors.
+    let seed = |name: &str| seed_in(&files, name);
+    let body = |input: &[u8]| input[3 + usize::from(input[2])..].to_vec();
+    let page = body(&seed("seed-ok-ProcedurePage"));
+    assert!(
+        client::decode_answer::<motcua::api::ProcedurePage>(StatusCode::OK, None, &page).is_ok()
+    );
+    let lookup = body(&seed("seed-ok-LookupResponse"));
+    assert!(
+        client::decode_answer::<motcua::api::LookupResponse>(StatusCode::OK, None, &lookup).is_ok()
+    );
+    // The 503 seed asks for a wait of 3,000 years: the client waits an hour at most.
+    let huge = seed("seed-error-503-retry-after-huge");
+    let e = client::decode_answer::<motcua::api::Health>(
+        StatusCode::SERVICE_UNAVAILABLE,
+        client::retry_after_of(Some("99999999999")),
+        &body(&huge),
+    )
+    .unwrap_err();
+    assert_eq!(e.retry_after(), Some(client::MAX_RETRY_AFTER));
+    // A 5,000-character message with 80 field errors is cut to the client's limits.
+    let long = seed("seed-error-400-long-message");
+    let e =
+        client::decode_answer::<motcua::api::Health>(StatusCode::BAD_REQUEST, None, &body(&long))
+            .unwrap_err();
+    let error = e.api_error().expect("the server's error");
+    assert_eq!(error.code, ErrorCode::ValidationFailed);
+    assert_eq!(
+        error.message.chars().count(),
+        client::MAX_ERROR_MESSAGE_CHARS + 1
+    );
+    assert_eq!(error.fields.len(), client::MAX_FIELD_ERRORS);
+    assert_eq!(e.class(), ErrorClass::Permanent);
+}
+
+#[test]
+fn catalogue_import_corpus() {
+    let files = replay("catalogue_import", motcua::fuzzing::catalogue_import);
+    let json = files
+        .iter()
+        .filter(|(_, b)| catalogue::parse(b, Format::Json).is_ok())
+        .count();
+    let csv = files
+        .iter()
+        .filter(|(_, b)| catalogue::parse(b, Format::Csv).is_ok())
+        .count();
+    assert!(
+        json >= 3 && csv >= 3,
+        "{json} JSON and {csv} CSV catalogues read"
+    );
+    let seed = |name: &str| seed_in(&files, name);
+    // A bidi control is taken, cleaned to a mark.
+    let bidi = catalogue::parse(&seed("seed-bidi-json"), Format::Json).expect("taken");
+    assert_eq!(bidi[0].name, "Khai sinh \u{FFFD}gnol");
+    // The regression stays refused.
+    let e = catalogue::parse(&seed("regress-catalogue-nfc-duplicate"), Format::Csv).unwrap_err();
+    assert!(e.to_string().contains("duplicates row 2"), "{e}");
+}
+
+#[test]
+fn household_import_corpus() {
+    let files = replay("household_import", motcua::fuzzing::household_import);
+    let read = files
+        .iter()
+        .filter(|(_, b)| {
+            !household::parse_list(&String::from_utf8_lossy(b))
+                .0
+                .is_empty()
+        })
+        .count();
+    assert!(read >= 4, "only {read} lists read");
+    let (_, stopped) = files
+        .iter()
+        .find(|(n, _)| n == "seed-members-not-a-list")
+        .expect("the seed seed-members-not-a-list");
+    let (members, problems) = household::parse_list(&String::from_utf8_lossy(stopped));
+    assert!(members.is_empty());
+    assert_eq!(problems.len(), household::MAX_PROBLEMS + 1);
+    assert_eq!(
+        problems.last().map(|p| p.key),
+        Some("household.line.too_many_problems")
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -404,15 +504,221 @@ fn sm_seeds() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
+/// The example of each response schema in `api/openapi.json`, as a 200 answer; the
+/// error example under each error status; answers that are not JSON, cut short, empty,
+/// with a wait of millennia, and an error far over the client's text limits.
+fn backend_seeds() -> Vec<(String, Vec<u8>)> {
+    let doc: serde_json::Value = serde_json::from_str(OPENAPI_JSON).expect("the OpenAPI document");
+    let example = |schema: &str| {
+        let e = &doc["components"]["schemas"][schema]["example"];
+        assert!(!e.is_null(), "no example for {schema}");
+        serde_json::to_vec(e).expect("an example")
+    };
+    let input = motcua::fuzzing::backend_response_input;
+    let mut seeds: Vec<(String, Vec<u8>)> = [
+        "TokenResponse",
+        "ProcedurePage",
+        "HolidayTable",
+        "AdminUnits",
+        "CodeTable",
+        "LookupResponse",
+        "VerifyResponse",
+        "HouseholdVerifyResponse",
+        "DigitalIdentityResponse",
+        "ReservationResponse",
+        "SyncResponse",
+        "ChangePage",
+        "Digest",
+        "ServerTime",
+        "Health",
+    ]
+    .into_iter()
+    .map(|schema| {
+        (
+            format!("seed-ok-{schema}"),
+            input(200, None, &example(schema)),
+        )
+    })
+    .collect();
+    let error = example("ApiError");
+    for status in [400, 401, 403, 404, 409, 413, 423, 500] {
+        seeds.push((format!("seed-error-{status}"), input(status, None, &error)));
+    }
+    let limited = serde_json::json!({
+        "code": "RATE_LIMITED", "message": "Quá nhiều yêu cầu.", "retryable": true
+    });
+    let limited = serde_json::to_vec(&limited).expect("json");
+    seeds.push((
+        "seed-error-429-retry-after".into(),
+        input(429, Some("7"), &limited),
+    ));
+    seeds.push((
+        "seed-error-503-retry-after-huge".into(),
+        input(503, Some("99999999999"), &limited),
+    ));
+    let long = serde_json::json!({
+        "code": "VALIDATION_FAILED",
+        "message": "Sai ".repeat(1250),
+        "retryable": false,
+        "fields": (0..80).map(|i| serde_json::json!({
+            "field": format!("members[{i}]"), "code": "x".repeat(300), "message": "Sai."
+        })).collect::<Vec<_>>(),
+    });
+    seeds.push((
+        "seed-error-400-long-message".into(),
+        input(400, None, &serde_json::to_vec(&long).expect("json")),
+    ));
+    let page = example("ProcedurePage");
+    seeds.extend([
+        (
+            "seed-ok-not-json".into(),
+            input(200, None, b"<html>502 Bad Gateway</html>"),
+        ),
+        (
+            "seed-ok-cut-short".into(),
+            input(200, None, &page[..page.len() / 2]),
+        ),
+        ("seed-ok-empty".into(), input(200, None, b"")),
+        (
+            "seed-error-502-html".into(),
+            input(502, Some("x"), b"<html>Bad Gateway</html>"),
+        ),
+        ("seed-error-404-empty".into(), input(404, None, b"")),
+        ("seed-redirect-302".into(), input(302, None, b"")),
+    ]);
+    seeds
+}
+
+/// The sample catalogue and a generated one as JSON and CSV, a CSV written by a
+/// spreadsheet (BOM, CRLF, Vietnamese amounts, a blank row), bad rows, a bidi control in
+/// a name, and the regression: two codes equal once NFC.
+fn catalogue_seeds() -> Vec<(String, Vec<u8>)> {
+    let csv_of = |list: &[catalogue::Procedure]| {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "code",
+            "local_code",
+            "name",
+            "field",
+            "days",
+            "charges_fee",
+            "fee",
+            "charge",
+        ])
+        .expect("csv");
+        for p in list {
+            w.write_record([
+                p.code.clone(),
+                p.local_code.clone(),
+                p.name.clone(),
+                p.field.clone(),
+                p.days.to_string(),
+                p.charges_fee.to_string(),
+                p.fee.to_string(),
+                p.charge.to_string(),
+            ])
+            .expect("csv");
+        }
+        w.into_inner().expect("csv")
+    };
+    let generated = catalogue::generate(12, 2026);
+    let spreadsheet = "\u{feff}Code,Name,Field,Days,Charges_fee,Fee,Charge\r\n\
+        1.001776,Đăng ký khai sinh,Hộ tịch,15 ngày,✓,\"50.000 đ\",8.000\r\n\
+        ,,,,,,\r\n\
+        2.000001,\"Cấp bản sao, trích lục\",Chứng thực,1,không,0,\r\n";
+    vec![
+        ("seed-sample-json".into(), catalogue::SAMPLE_JSON.as_bytes().to_vec()),
+        ("seed-sample-csv".into(), csv_of(&catalogue::sample())),
+        (
+            "seed-generated-json-array".into(),
+            serde_json::to_vec(&generated).expect("json"),
+        ),
+        ("seed-generated-csv".into(), csv_of(&generated)),
+        ("seed-spreadsheet-csv".into(), spreadsheet.as_bytes().to_vec()),
+        (
+            "seed-nfd-json".into(),
+            r#"[{"code":"X1","name":"Ho\u0061\u0300 gia\u0309i","field":"Thu\u0309y","days":"15 ngày làm việc","charges_fee":"có","fee":"1.000.000"}]"#
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
+            "seed-bad-row-json".into(),
+            br#"{"procedures": [{"code":"A","name":"N","field":"F","days":1,"charges_fee":false}, 42, {"code":"B"}]}"#.to_vec(),
+        ),
+        (
+            "seed-bad-header-csv".into(),
+            b"ma;ten;linh_vuc\n1;2;3\n".to_vec(),
+        ),
+        (
+            "seed-bidi-json".into(),
+            "[{\"code\":\"A\",\"name\":\"Khai sinh \u{202E}gnol\",\"field\":\"F\",\"days\":1,\"charges_fee\":false}]"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
+            "regress-catalogue-nfc-duplicate".into(),
+            "code,name,field,days,charges_fee\nHO\u{00C0},N,F,1,0\nHOA\u{0300},N,F,1,0\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+    ]
+}
+
+/// Lists of numbers, CSV with and without a header (commas, semicolons, quotes, CR
+/// line ends), bad and repeated lines, controls in a name, and a text that is not a
+/// members list at all (reading stops after `MAX_PROBLEMS` bad lines).
+fn household_seeds() -> Vec<(String, Vec<u8>)> {
+    let not_a_list = (0..household::MAX_PROBLEMS + 50).fold(String::new(), |mut s, i| {
+        use std::fmt::Write as _;
+        let _ = writeln!(s, "dòng {i}");
+        s
+    });
+    vec![
+        (
+            "seed-members-numbers".into(),
+            b"079192019782\n079093001234\n\n# a comment\n0791 9200 5678\n".to_vec(),
+        ),
+        (
+            "seed-members-csv-header".into(),
+            "ho_ten,so_dinh_danh\n\"Lê Thị Thu Hà\",079192019782\nPhạm Quốc Bảo,042089006135\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
+            "seed-members-semicolons-cr".into(),
+            "Số định danh;Họ và tên\r079192019782;Lê Thị Thu Hà\r042089006135;\"Bảo; Phạm\"\r"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
+            "seed-members-bad-lines".into(),
+            b"079192019782,A\n07919201978,B\n079192019782,C\n,D\nabc\n042089006135\n".to_vec(),
+        ),
+        (
+            "seed-members-controls".into(),
+            "\u{feff}079192019782,\"L\u{1b}[31mê\u{202e} Hà\"\n042089006135,\"Phạm\tQuốc\"\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        ("seed-members-not-a-list".into(), not_a_list.into_bytes()),
+    ]
+}
+
 /// Writes the seeds into `fuzz/corpus/<target>/` (run by hand; see the module docs).
 #[test]
 #[ignore = "rewrites fuzz/corpus/*/seed-*: run by hand"]
 fn regenerate_seeds() {
+    let named = |seeds: Vec<(&'static str, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
+        seeds.into_iter().map(|(n, b)| (n.to_owned(), b)).collect()
+    };
     for (target, seeds) in [
-        ("tlv_dg13", tlv_dg13_seeds()),
-        ("mrz", mrz_seeds()),
-        ("qr", qr_seeds()),
-        ("sm_response", sm_seeds()),
+        ("tlv_dg13", named(tlv_dg13_seeds())),
+        ("mrz", named(mrz_seeds())),
+        ("qr", named(qr_seeds())),
+        ("sm_response", named(sm_seeds())),
+        ("backend_response", backend_seeds()),
+        ("catalogue_import", catalogue_seeds()),
+        ("household_import", household_seeds()),
     ] {
         let dir = corpus_dir(target);
         fs::create_dir_all(&dir).expect("the corpus directory");
