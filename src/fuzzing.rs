@@ -201,32 +201,7 @@ fn check_catalogue(list: &[Procedure]) {
         Ok(list),
         "a catalogue written as JSON imports differently"
     );
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    csv.write_record([
-        "code",
-        "local_code",
-        "name",
-        "field",
-        "days",
-        "charges_fee",
-        "fee",
-        "charge",
-    ])
-    .expect("a CSV header");
-    for p in list {
-        csv.write_record([
-            p.code.clone(),
-            p.local_code.clone(),
-            p.name.clone(),
-            p.field.clone(),
-            p.days.to_string(),
-            p.charges_fee.to_string(),
-            p.fee.to_string(),
-            p.charge.to_string(),
-        ])
-        .expect("a CSV row");
-    }
-    let csv = csv.into_inner().expect("the CSV written");
+    let csv = catalogue_csv(list);
     assert_eq!(
         catalogue::parse(&csv, Format::Csv).as_deref(),
         Ok(list),
@@ -307,4 +282,35 @@ pub fn household_import(data: &[u8]) {
         problems.is_empty(),
         "written members read with problems: {problems:?}"
     );
+}
+
+/// A catalogue as a CSV file with the import's columns (a header, then one row each).
+#[must_use]
+pub fn catalogue_csv(list: &[Procedure]) -> Vec<u8> {
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record([
+        "code",
+        "local_code",
+        "name",
+        "field",
+        "days",
+        "charges_fee",
+        "fee",
+        "charge",
+    ])
+    .expect("a CSV header");
+    for p in list {
+        csv.write_record([
+            p.code.clone(),
+            p.local_code.clone(),
+            p.name.clone(),
+            p.field.clone(),
+            p.days.to_string(),
+            p.charges_fee.to_string(),
+            p.fee.to_string(),
+            p.charge.to_string(),
+        ])
+        .expect("a CSV row");
+    }
+    csv.into_inner().expect("the CSV written")
 }

@@ -593,34 +593,7 @@ fn backend_seeds() -> Vec<(String, Vec<u8>)> {
 /// spreadsheet (BOM, CRLF, Vietnamese amounts, a blank row), bad rows, a bidi control in
 /// a name, and the regression: two codes equal once NFC.
 fn catalogue_seeds() -> Vec<(String, Vec<u8>)> {
-    let csv_of = |list: &[catalogue::Procedure]| {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record([
-            "code",
-            "local_code",
-            "name",
-            "field",
-            "days",
-            "charges_fee",
-            "fee",
-            "charge",
-        ])
-        .expect("csv");
-        for p in list {
-            w.write_record([
-                p.code.clone(),
-                p.local_code.clone(),
-                p.name.clone(),
-                p.field.clone(),
-                p.days.to_string(),
-                p.charges_fee.to_string(),
-                p.fee.to_string(),
-                p.charge.to_string(),
-            ])
-            .expect("csv");
-        }
-        w.into_inner().expect("csv")
-    };
+    let csv_of = motcua::fuzzing::catalogue_csv;
     let generated = catalogue::generate(12, 2026);
     let spreadsheet = "\u{feff}Code,Name,Field,Days,Charges_fee,Fee,Charge\r\n\
         1.001776,Đăng ký khai sinh,Hộ tịch,15 ngày,✓,\"50.000 đ\",8.000\r\n\

@@ -36,15 +36,7 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
     if let Some(lock) = &state.lock {
         widgets::status_bar(frame, status, theme, lang.t("lock.title"), "", demo);
         crate::screens::lock::render(lock, frame, body, lang, theme);
-        widgets::hint_bar(
-            frame,
-            hints,
-            theme,
-            &state.keymap,
-            state.group(),
-            lang,
-            state.flash.as_ref(),
-        );
+        hint_bar(state, frame, hints);
         return;
     }
     let mut right = Vec::new();
@@ -179,13 +171,18 @@ pub fn render(state: &State, frame: &mut Frame<'_>) {
     for layer in &state.layers {
         layer.render(frame, body, &state.keymap, lang, theme);
     }
+    hint_bar(state, frame, hints);
+}
+
+/// The bottom line: the keys of the group in effect, or the flash message.
+fn hint_bar(state: &State, frame: &mut Frame<'_>, area: Rect) {
     widgets::hint_bar(
         frame,
-        hints,
-        theme,
+        area,
+        &state.theme,
         &state.keymap,
         state.group(),
-        lang,
+        state.lang,
         state.flash.as_ref(),
     );
 }
